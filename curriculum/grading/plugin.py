@@ -1,0 +1,177 @@
+"""The pytest plugin that lets one test suite grade any tree.
+
+Loaded for every run through ``addopts`` in ``pyproject.toml``. It adds:
+
+- ``--impl={learner,solution,pristine}`` (or ``LEARN_IMPL``): which tree the
+  ``ex`` fixture loads (see ``curriculum.grading.loader``);
+- the ``ex`` fixture: the module of the exercise named by the test module's
+  ``pytestmark = pytest.mark.exercise("<id>")``;
+- ``--learn-report=PATH``: a JSON record of every test's outcome, with the
+  failure's message and traceback locations, read by ``learn check``;
+- a Hypothesis profile that is derandomized (the same examples every run, so
+  a grade is reproducible) and has no deadline (a slow laptop is no failure).
+
+In learner mode (the default) the workspace's own tests under
+``tests/workspace`` are not collected unless named on the command line: plain
+``pytest`` grades the learner's exercises and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from pathlib import Path
+
+import pytest
+
+from curriculum.course import UnknownIdError, load
+from curriculum.grading.loader import IMPLS, impl_from_env, load_module
+from curriculum.paths import workspace_root
+
+try:
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "learn",
+        derandomize=True,
+        deadline=None,
+        max_examples=60,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        print_blob=False,
+        database=None,
+    )
+    settings.load_profile("learn")
+except ImportError:  # pragma: no cover - hypothesis is a declared dependency
+    pass
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("learn", "curriculum grading")
+    group.addoption(
+        "--impl",
+        choices=IMPLS,
+        default=None,
+        help="which tree to grade: learner (default; your stubs), solution (the references), "
+        "pristine (stubs as shipped). Also LEARN_IMPL.",
+    )
+    group.addoption("--learn-report", default=None, help="write a JSON record of the outcomes to this path")
+
+
+def selected_impl(config: pytest.Config) -> str:
+    return config.getoption("--impl") or impl_from_env()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"grading tree: {selected_impl(config)} (--impl=learner|solution|pristine)"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if selected_impl(config) == "solution":
+        return None
+    if collection_path.name == "workspace" and collection_path.parent.name == "tests":
+        explicit = [Path(str(a).split("::")[0]).resolve() for a in config.args]
+        if not any(p == collection_path or collection_path in p.parents for p in explicit):
+            return True
+    return None
+
+
+@pytest.fixture
+def ex(request: pytest.FixtureRequest):
+    """The module under grading for this test module's exercise, from the selected tree."""
+    marker = request.node.get_closest_marker("exercise")
+    if marker is None or not marker.args:
+        pytest.fail(
+            "this test module has no exercise marker: add pytestmark = pytest.mark.exercise('<id>')",
+            pytrace=False,
+        )
+    exercise_id = marker.args[0]
+    try:
+        exercise = load().exercise(exercise_id)
+    except UnknownIdError as err:
+        pytest.fail(f"exercise marker: {err}", pytrace=False)
+    return load_module(exercise, selected_impl(request.config), workspace_root())
+
+
+# ---------------------------------------------------------------- the JSON report
+
+
+class _Recorder:
+    def __init__(self, path: Path, impl: str):
+        self.path = path
+        self.impl = impl
+        self.tests: dict[str, dict] = {}
+        self.collect_errors: list[dict] = []
+
+    def record(self, item_id: str, when: str, outcome: str, excinfo, longrepr, duration: float, keywords) -> None:
+        entry = self.tests.setdefault(item_id, {"nodeid": item_id, "outcome": "passed", "duration": 0.0})
+        entry["duration"] += duration
+        if outcome == "skipped" and entry["outcome"] == "passed":
+            entry["outcome"] = "skipped"
+            if isinstance(longrepr, tuple) and len(longrepr) == 3:
+                entry["skip_reason"] = str(longrepr[2])
+        elif outcome == "failed" and entry["outcome"] != "failed":
+            entry["outcome"] = "failed"
+            entry["when"] = when
+            entry.update(describe_exception(excinfo, longrepr))
+        entry["slow"] = "slow" in keywords
+
+    def write(self) -> None:
+        data = {"impl": self.impl, "tests": list(self.tests.values()), "collect_errors": self.collect_errors}
+        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
+        tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.path)
+
+
+def describe_exception(excinfo, longrepr) -> dict:
+    """The facts ``learn check`` needs about one failure: type, message and frames."""
+    if excinfo is None:
+        return {"exc_type": "", "message": str(longrepr)[-4000:], "frames": []}
+    exc = excinfo.value
+    frames = [
+        {"path": frame.filename, "line": frame.lineno, "function": frame.name, "code": (frame.line or "").strip()}
+        for frame in traceback.extract_tb(excinfo.tb)
+    ]
+    if isinstance(exc, SyntaxError):
+        frames.append(
+            {"path": exc.filename or "", "line": exc.lineno or 0, "function": "<module>", "code": (exc.text or "").strip()}
+        )
+    message = str(exc)
+    if type(exc).__name__ == "Failed" and hasattr(exc, "msg"):
+        message = exc.msg
+    return {"exc_type": type(exc).__name__, "message": message[:4000], "frames": frames[-30:]}
+
+
+_RECORDER = pytest.StashKey[_Recorder]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    path = config.getoption("--learn-report")
+    if path:
+        config.stash[_RECORDER] = _Recorder(Path(path), selected_impl(config))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    recorder = item.config.stash.get(_RECORDER, None)
+    if recorder is None:
+        return
+    report = outcome.get_result()
+    recorder.record(
+        item.nodeid, report.when, report.outcome, call.excinfo, report.longrepr, report.duration, item.keywords
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    recorder = collector.config.stash.get(_RECORDER, None)
+    report = outcome.get_result()
+    if recorder is not None and report.failed:
+        recorder.collect_errors.append({"nodeid": report.nodeid, "message": str(report.longrepr)[-4000:]})
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    recorder = session.config.stash.get(_RECORDER, None)
+    if recorder is not None:
+        recorder.write()

@@ -1,0 +1,109 @@
+"""Helpers for grading tests: teaching assertions and device parameters.
+
+A failing check names the call, the expected and the actual value, and the
+likely cause, so ``learn check`` can show one useful sentence:
+
+    >>> expect_equal(sorted([3, 1]), [1, 3], call="sorted([3, 1])")
+    >>> expect_equal(1 + 1, 3, call="1 + 1", hint="check the carry")
+    Traceback (most recent call last):
+    ...
+    AssertionError: 1 + 1
+      expected: 3
+      got:      2
+      hint: check the carry
+
+torch is imported only by the tensor helpers, so pure-Python exercises do not
+pay for it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+
+def _short(value: Any, limit: int = 600) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 20] + f" ... ({len(text)} chars)"
+
+
+def _fail(call: str, expected: str, got: str, hint: str) -> None:
+    lines = [call, f"  expected: {expected}", f"  got:      {got}"]
+    if hint:
+        lines.append(f"  hint: {hint}")
+    raise AssertionError("\n".join(lines))
+
+
+def expect_equal(actual: Any, expected: Any, *, call: str, hint: str = "") -> None:
+    """Fail with a teaching message unless ``actual == expected`` (and of a compatible type)."""
+    if actual is NotImplemented:
+        _fail(call, _short(expected), "NotImplemented", hint)
+    if actual != expected:
+        _fail(call, _short(expected), _short(actual), hint)
+    # 1 == 1.0 == True: a bool where a list was expected should still fail.
+    if isinstance(expected, (list, tuple, dict, set, str)) and type(actual) is not type(expected):
+        _fail(call, f"a {type(expected).__name__} equal to {_short(expected)}", f"a {type(actual).__name__}", hint)
+
+
+def expect_true(condition: bool, *, message: str, hint: str = "") -> None:
+    """Fail with ``message`` (and the hint) unless ``condition`` holds."""
+    if not condition:
+        raise AssertionError(message + (f"\n  hint: {hint}" if hint else ""))
+
+
+def expect_float(actual: float, expected: float, *, call: str, rel: float = 1e-9, abs: float = 1e-12, hint: str = "") -> None:
+    """Fail unless two floats agree within ``rel``/``abs`` (as in ``math.isclose``)."""
+    if not isinstance(actual, (int, float)) or not math.isclose(actual, expected, rel_tol=rel, abs_tol=abs):
+        _fail(call, f"{expected!r} (rel {rel:g}, abs {abs:g})", _short(actual), hint)
+
+
+def expect_close(actual, expected, *, what: str, rtol: float, atol: float, hint: str = "", check_dtype: bool = True) -> None:
+    """``torch.testing.assert_close`` with a teaching message; tolerances are required."""
+    import torch
+
+    if not isinstance(actual, torch.Tensor):
+        _fail(what, f"a torch.Tensor of shape {tuple(expected.shape)}", f"a {type(actual).__name__}", hint)
+    if actual.shape != expected.shape:
+        _fail(what, f"shape {tuple(expected.shape)}", f"shape {tuple(actual.shape)}", hint or "check which dimensions you reduce, reshape or broadcast")
+    if check_dtype and actual.dtype != expected.dtype:
+        _fail(what, f"dtype {expected.dtype}", f"dtype {actual.dtype}", hint)
+    try:
+        torch.testing.assert_close(actual, expected.to(actual.device), rtol=rtol, atol=atol, check_dtype=check_dtype)
+    except AssertionError as err:
+        detail = str(err).strip().splitlines()
+        summary = "; ".join(line.strip() for line in detail[:4])
+        _fail(what, f"values within rtol={rtol:g}, atol={atol:g}", summary, hint)
+
+
+def available_devices() -> list[str]:
+    """Device names this machine has: always 'cpu', plus 'cuda' and 'mps' where present."""
+    import torch
+
+    names = ["cpu"]
+    if torch.cuda.is_available():
+        names.append("cuda")
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        names.append("mps")
+    return names
+
+
+def device_params() -> list:
+    """``pytest.param`` per device: CPU always, CUDA and MPS skipped with a reason where absent.
+
+    Use as ``@pytest.mark.parametrize("device", device_params())``.
+    """
+    try:
+        present = set(available_devices())
+    except ImportError:  # pragma: no cover - torch is a declared dependency
+        present = {"cpu"}
+    params = [pytest.param("cpu", id="cpu")]
+    for name, label in (("cuda", "CUDA"), ("mps", "Apple MPS")):
+        marks = [pytest.mark.skipif(name not in present, reason=f"no {label} device on this machine")]
+        if name == "cuda":
+            marks.append(pytest.mark.cuda)
+        params.append(pytest.param(name, id=name, marks=marks))
+    return params
+
+
