@@ -183,12 +183,15 @@ def _parse_exercise(entry: dict, where: str) -> Exercise:
 
 def load(root: Path | None = None) -> Catalogue:
     """Read and validate the catalogue under ``root`` (default: this workspace)."""
-    root = Path(root) if root is not None else workspace_root()
-    return _load_cached(root.resolve())
+    root = (Path(root) if root is not None else workspace_root()).resolve()
+    folder = root / "curriculum" / "catalogue"
+    # The cache key includes every catalogue file's mtime and size, so an edit is never missed.
+    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.toml")))
+    return _load_cached(root, signature)
 
 
 @lru_cache(maxsize=8)
-def _load_cached(root: Path) -> Catalogue:
+def _load_cached(root: Path, signature: tuple) -> Catalogue:
     folder = root / "curriculum" / "catalogue"
     tracks_file = folder / "tracks.toml"
     if not tracks_file.is_file():

@@ -65,9 +65,9 @@ ns = {"__name__": "__lesson__"}
 for block in blocks:
     try:
         exec(compile(block["code"], f"{block['path']}:block@{block['line']}", "exec"), ns)
-    except BaseException:
+    except BaseException as e:
         print("LESSON-BLOCK-FAILED", block["line"], file=sys.stderr)
-        traceback.print_exc()
+        traceback.print_exception(type(e), e, e.__traceback__.tb_next)
         sys.exit(1)
 """
 
@@ -104,7 +104,8 @@ def run_lesson(path: Path, *, cwd: Path | None = None, timeout: float = 120.0) -
     if proc.returncode == 0:
         return LessonRun(str(path), True, len(blocks))
     m = re.search(r"LESSON-BLOCK-FAILED (\d+)", proc.stderr)
-    tail = "\n".join(proc.stderr.strip().splitlines()[-6:])
+    lines = [line for line in proc.stderr.strip().splitlines() if not line.startswith("LESSON-BLOCK-FAILED")]
+    tail = "\n".join(lines[-8:])
     return LessonRun(str(path), False, len(blocks), int(m.group(1)) if m else None, tail)
 
 

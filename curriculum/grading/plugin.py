@@ -18,7 +18,10 @@ In learner mode (the default) the workspace's own tests under
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
+import threading
 import traceback
 from pathlib import Path
 
@@ -55,6 +58,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "pristine (stubs as shipped). Also LEARN_IMPL.",
     )
     group.addoption("--learn-report", default=None, help="write a JSON record of the outcomes to this path")
+    group.addoption(
+        "--learn-timeout",
+        type=float,
+        default=None,
+        help="seconds each test may run before it is stopped as a likely infinite loop (0: no limit)",
+    )
+    parser.addini("learn_timeout", "default for --learn-timeout", default="120")
 
 
 def selected_impl(config: pytest.Config) -> str:
@@ -90,6 +100,52 @@ def ex(request: pytest.FixtureRequest):
     except UnknownIdError as err:
         pytest.fail(f"exercise marker: {err}", pytrace=False)
     return load_module(exercise, selected_impl(request.config), workspace_root())
+
+
+# ---------------------------------------------------------------- per-test timeout
+
+
+class TestTimeout(BaseException):
+    """Raised in a test that ran past its limit.
+
+    A BaseException, so neither the learner's ``except Exception`` nor Hypothesis's
+    shrinking loop swallows it and reruns the endless code.
+    """
+
+
+def _timeout_seconds(config: pytest.Config) -> float:
+    value = config.getoption("--learn-timeout")
+    return float(config.getini("learn_timeout")) if value is None else value
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float, what: str):
+    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield  # no SIGALRM here (Windows, or a worker thread): the runner's overall timeout still applies
+        return
+
+    def on_alarm(signum, frame):
+        raise TestTimeout(f"Timeout: {what} ran longer than {seconds:g} s and was stopped")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    with _deadline(_timeout_seconds(item.config), f"setting up {item.name} (importing your module)"):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    with _deadline(_timeout_seconds(item.config), item.name):
+        yield
 
 
 # ---------------------------------------------------------------- the JSON report

@@ -2,7 +2,7 @@
 
 The tests run in a subprocess so that a learner's infinite loop, crash or
 ``sys.exit`` cannot take the CLI down: each test has a timeout
-(pytest-timeout), the whole run has another, and the JSON report written by
+(``--learn-timeout``, see the plugin), the whole run has another, and the JSON report written by
 ``curriculum.grading.plugin`` is turned into a :class:`Grade` that says, in one
 sentence, what went wrong and where in the learner's file.
 """
@@ -134,7 +134,7 @@ def run_suite(
         report = Path(tmp) / "report.json"
         cmd = [
             sys.executable, "-m", "pytest", *test_paths,
-            f"--impl={impl}", f"--learn-report={report}", f"--timeout={test_timeout:g}",
+            f"--impl={impl}", f"--learn-report={report}", f"--learn-timeout={test_timeout:g}",
             "-q", "--no-header", "-p", "no:cacheprovider", "--tb=no", "-rN", *extra_args,
         ]  # fmt: skip
         if skip_slow:
@@ -245,11 +245,11 @@ def explain_failure(result: Grade, first: TestOutcome, root: Path, target: Path)
     result.location = location
     total = result.n_passed + result.n_failed
     where = f" ({location})" if location else ""
-    if first.exc_type == "NotImplementedError" and all(o.exc_type == "NotImplementedError" for o in failed):
+    if result.n_passed == 0 and all(o.exc_type == "NotImplementedError" for o in failed):
         result.problem = "not_started"
         result.summary = f"Not started yet: {first.message or 'a function still raises NotImplementedError'}{where}."
         return
-    if first.exc_type == "Failed" and first.message.startswith("Timeout"):
+    if first.exc_type == "TestTimeout":
         result.problem = "timeout"
         result.summary = (
             f"{first.name} ran longer than its time limit and was stopped: an infinite loop, "
