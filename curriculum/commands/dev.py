@@ -3,11 +3,13 @@
     learn dev verify [--skip CHECK ...]   catalogue ↔ files, stubs, docs, lessons, grading
     learn dev sync-stubs [ID ...]         regenerate stubs from references
     learn dev readme                      regenerate the README roadmap and the lesson index
+    learn dev smoke                       run every benchmark with --quick (CI)
 """
 
 from __future__ import annotations
 
 import time
+from importlib import import_module
 
 from rich.table import Table
 
@@ -27,6 +29,28 @@ def add_parser(sub) -> None:
     s = dev.add_parser("sync-stubs", help="regenerate stubs from the references")
     s.add_argument("ids", nargs="*", help="exercise ids (default: all)")
     dev.add_parser("readme", help="regenerate the README roadmap and the lesson index")
+    dev.add_parser("smoke", help="run every benchmark with --quick")
+
+
+def smoke(ws: Workspace) -> int:
+    """Each benchmark's quick mode, one after another; 1 if any of them fails."""
+    failed = []
+    for bench in ws.catalogue.benchmarks:
+        console.rule(f"bench {bench.name} --quick")
+        start = time.perf_counter()
+        try:
+            code = int(import_module(bench.module).main(["--quick"]) or 0)
+        except Exception as err:  # noqa: BLE001 - report every benchmark, then fail
+            console.print(f"[fail]{bench.name} raised {type(err).__name__}: {err}[/]")
+            code = 1
+        if code:
+            failed.append(bench.name)
+        console.print(f"[muted]{bench.name}: exit {code} in {time.perf_counter() - start:.1f} s[/]")
+    if failed:
+        console.print(f"[fail]smoke: {len(failed)} benchmark(s) failed: {', '.join(failed)}[/]")
+        return 1
+    console.print(f"[ok]smoke: {len(ws.catalogue.benchmarks)} benchmark(s) ran[/]")
+    return 0
 
 
 def run(args, ws: Workspace) -> int:
@@ -36,6 +60,8 @@ def run(args, ws: Workspace) -> int:
             changed = write_stub(ex, ws.root)
             console.print(("[warn]wrote[/]     " if changed else "[muted]unchanged[/] ") + ex.exercise)
         return 0
+    if args.dev_command == "smoke":
+        return smoke(ws)
     if args.dev_command == "readme":
         readme = ws.root / "README.md"
         atomic_write_text(readme, render_readme(readme.read_text(encoding="utf-8"), ws.catalogue))
