@@ -47,6 +47,7 @@ class Track:
     title: str
     title_zh: str
     description: str
+    sequences: tuple[str, ...] = ("",)  # named sequences inside the track, in course order
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ class Exercise:
     hints: tuple[str, ...]
     minutes: int
     difficulty: int
+    sequence: str = ""  # which of the track's sequences (e.g. python_gym: "algorithms" or "core")
+    quiz: str = ""  # optional quiz file (TOML) next to the lesson
+    drill_minutes: int = 0  # > 0 marks a timed drill (`learn drill ID`)
 
     @staticmethod
     def _module_name(rel_path: str) -> str:
@@ -79,7 +83,10 @@ class Exercise:
         return self._module_name(self.solution)
 
     def paths(self) -> dict[str, str]:
-        return {"lesson": self.lesson, "exercise": self.exercise, "solution": self.solution, "tests": self.tests}
+        paths = {"lesson": self.lesson, "exercise": self.exercise, "solution": self.solution, "tests": self.tests}
+        if self.quiz:
+            paths["quiz"] = self.quiz
+        return paths
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,9 @@ def _parse_exercise(entry: dict, where: str) -> Exercise:
         hints=tuple(_require(entry, "hints", list, where)),
         minutes=int(entry.get("minutes", 30)),
         difficulty=int(entry.get("difficulty", 1)),
+        sequence=entry.get("sequence", ""),
+        quiz=entry.get("quiz", ""),
+        drill_minutes=int(entry.get("drill_minutes", 0)),
     )
     where = f"{where} ({ex.id})"
     if not ID_PATTERN.match(ex.id):
@@ -205,6 +215,7 @@ def _load_cached(root: Path, signature: tuple) -> Catalogue:
                 title=_require(entry, "title", str, where),
                 title_zh=entry.get("title_zh", ""),
                 description=entry.get("description", ""),
+                sequences=tuple(entry.get("sequences", [""])),
             )
         )
     track_order = {t.id: i for i, t in enumerate(tracks)}
@@ -221,6 +232,9 @@ def _load_cached(root: Path, signature: tuple) -> Catalogue:
             ex = _parse_exercise(entry, f"{path.name} exercise #{i + 1}")
             if ex.track not in track_order:
                 raise CatalogueError(f"{path.name} ({ex.id}): unknown track {ex.track!r}")
+            sequences = tracks[track_order[ex.track]].sequences
+            if ex.sequence not in sequences:
+                raise CatalogueError(f"{path.name} ({ex.id}): sequence {ex.sequence!r} is not one of track {ex.track}'s {list(sequences)}")
             exercises.append(ex)
         for i, entry in enumerate(data.get("benchmark", [])):
             where = f"{path.name} benchmark #{i + 1}"
@@ -246,5 +260,8 @@ def _load_cached(root: Path, signature: tuple) -> Catalogue:
     if len({b.name for b in benchmarks}) != len(benchmarks):
         raise CatalogueError("duplicate benchmark name")
 
-    exercises.sort(key=lambda e: (track_order[e.track], e.day))  # stable: ties keep file order
+    def course_order(e: Exercise) -> tuple[int, int, int]:
+        return (track_order[e.track], tracks[track_order[e.track]].sequences.index(e.sequence), e.day)
+
+    exercises.sort(key=course_order)  # stable: ties keep file order
     return Catalogue(root=root, tracks=tuple(tracks), exercises=tuple(exercises), benchmarks=tuple(benchmarks))

@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS attempts (
     n_passed    INTEGER NOT NULL,
     n_failed    INTEGER NOT NULL,
     first_failure TEXT  NOT NULL DEFAULT '',  -- test node id of the first failing test
+    started     INTEGER NOT NULL DEFAULT 1,  -- 0 if nothing was written yet (only NotImplementedError)
     kind        TEXT    NOT NULL DEFAULT 'check'  -- check | watch | drill | quiz
 );
 CREATE INDEX IF NOT EXISTS attempts_by_exercise ON attempts (exercise_id, started_at);
@@ -105,13 +106,15 @@ class ProgressStore:
         n_failed: int,
         first_failure: str = "",
         kind: str = "check",
+        started: bool = True,
         started_at: float | None = None,
     ) -> None:
+        """Record one grading. ``started=False`` marks a file that is still the untouched stub."""
         with self._connect(write=True) as db:
             db.execute(
-                "INSERT INTO attempts (exercise_id, started_at, duration_s, passed, n_passed, n_failed, first_failure, kind)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (exercise_id, started_at or time.time(), duration, int(passed), n_passed, n_failed, first_failure, kind),
+                "INSERT INTO attempts (exercise_id, started_at, duration_s, passed, n_passed, n_failed, first_failure, kind, started)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (exercise_id, started_at or time.time(), duration, int(passed), n_passed, n_failed, first_failure, kind, int(started or passed)),
             )
 
     def next_hint_level(self, exercise_id: str, available: int) -> int:
@@ -139,14 +142,14 @@ class ProgressStore:
         return [Attempt(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
 
     def statuses(self) -> dict[str, str]:
-        """Each attempted exercise's status from its latest graded attempt: 'passed' or 'failing'."""
+        """Each graded exercise's status from its latest check: 'passed', 'failing' or 'not_started'."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT exercise_id, passed FROM attempts a WHERE kind IN ('check', 'watch') AND id = "
+                "SELECT exercise_id, passed, started FROM attempts a WHERE kind IN ('check', 'watch') AND id = "
                 "(SELECT id FROM attempts b WHERE b.exercise_id = a.exercise_id AND kind IN ('check', 'watch')"
                 " ORDER BY started_at DESC, id DESC LIMIT 1)"
             ).fetchall()
-        return {ex: ("passed" if ok else "failing") for ex, ok in rows}
+        return {ex: ("passed" if ok else "failing" if started else "not_started") for ex, ok, started in rows}
 
     def status(self, exercise_id: str) -> str:
         return self.statuses().get(exercise_id, "not_started")
@@ -162,10 +165,10 @@ class ProgressStore:
         return row[0] if row else 0
 
     def streak(self, today: date | None = None) -> int:
-        """Consecutive days, ending today (or yesterday), with at least one attempt."""
+        """Consecutive days, ending today (or yesterday), with at least one attempt at real work."""
         today = today or date.today()
         with self._connect() as db:
-            stamps = [r[0] for r in db.execute("SELECT started_at FROM attempts").fetchall()]
+            stamps = [r[0] for r in db.execute("SELECT started_at FROM attempts WHERE started = 1").fetchall()]
         days = {datetime.fromtimestamp(s).date() for s in stamps}
         day = today if today in days else today - timedelta(days=1)
         count = 0

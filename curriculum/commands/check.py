@@ -33,6 +33,7 @@ def grade_and_record(ws: Workspace, ex: Exercise, *, kind: str = "check", timeou
         n_failed=result.n_failed,
         first_failure=first.nodeid if first else result.problem,
         kind=kind,
+        started=result.problem != "not_started",
     )
     return result
 

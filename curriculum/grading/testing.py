@@ -107,3 +107,24 @@ def device_params() -> list:
     return params
 
 
+
+
+def expect_raises(exc_type: type[BaseException], fn, *args, call: str, match: str = "", hint: str = "", **kwargs) -> BaseException:
+    """Fail with a teaching message unless ``fn(*args, **kwargs)`` raises ``exc_type`` (message containing ``match``).
+
+    A stub's ``NotImplementedError`` is not accepted as the expected error.
+    Returns the exception for further checks.
+    """
+    try:
+        value = fn(*args, **kwargs)
+    except exc_type as err:
+        if match and match not in str(err):
+            _fail(call, f"{exc_type.__name__} mentioning {match!r}", f"{type(err).__name__}: {err}", hint)
+        return err
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001 - report the wrong kind of error as a failure
+        _fail(call, f"raises {exc_type.__name__}", f"raises {type(err).__name__}: {err}", hint)
+    else:
+        _fail(call, f"raises {exc_type.__name__}", f"returned {_short(value)}", hint)
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -43,6 +43,9 @@ def test_unknown_ids_get_close_matches_and_exit_2(toy, capsys, argv):
 def test_check_fails_then_passes_and_updates_status(toy, capsys):
     code, out = run_cli(capsys, "check", "toy-01")
     assert code == 1 and "Not started yet" in out and "learn hint toy-01" in out
+    assert json.loads(run_cli(capsys, "list", "--json")[1])[0]["status"] == "not_started"
+    toy.write(toy.stub, REFERENCE.replace("return a + b", "return a * b"))
+    assert run_cli(capsys, "check", "toy-01")[0] == 1
     assert json.loads(run_cli(capsys, "list", "--json")[1])[0]["status"] == "failing"
     toy.solve()
     code, out = run_cli(capsys, "check")  # default: the next exercise
@@ -102,6 +105,13 @@ def test_reset_works_even_after_the_learner_committed_their_work(toy, capsys):
     subprocess.run(git + ["commit", "-qm", "my solution"], check=True)
     run_cli(capsys, "reset", "toy-01")
     assert "NotImplementedError" in toy.read(toy.stub)
+
+
+def test_check_all_grades_everything_and_rebuilds_status(toy, capsys):
+    toy.solve()
+    code, out = run_cli(capsys, "check", "--all")
+    assert code == 0 and "toy-01" in out and "passed" in out
+    assert json.loads(run_cli(capsys, "list", "--json")[1])[0]["status"] == "passed"
 
 
 def test_dashboard_shows_progress_next_exercise_and_streak(toy, capsys):

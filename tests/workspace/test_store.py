@@ -27,6 +27,13 @@ def test_status_follows_the_latest_graded_attempt(store):
     assert store.attempts("a")[-1].first_failure == "t::x"
 
 
+def test_an_untouched_stub_stays_not_started_and_does_not_count_for_the_streak(store):
+    store.record_attempt("a", passed=False, duration=1.0, n_passed=0, n_failed=4, started=False)
+    assert store.status("a") == "not_started" and store.streak() == 0
+    store.record_attempt("a", passed=False, duration=1.0, n_passed=1, n_failed=3)
+    assert store.status("a") == "failing" and store.streak() == 1
+
+
 def test_hint_levels_advance_and_stop_at_the_last(store):
     assert [store.next_hint_level("a", 3) for _ in range(5)] == [1, 2, 3, 3, 3]
     assert store.hint_level("a") == 3 and store.hint_level("b") == 0
