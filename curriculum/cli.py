@@ -8,6 +8,9 @@
     learn hint ID              the next hint level
     learn solution ID [--force]
     learn reset ID             restore the stub (your version is backed up)
+    learn quiz [ID]            an interview quiz, with explanations
+    learn drill [ID]           a timed drill with a countdown
+    learn report               your mistake report (Markdown too)
     learn bench [NAME] [--quick]
     learn doctor               what is installed, and what to do about what is not
     learn dev verify|sync-stubs|readme   the course's self-checks (for authors and CI)
@@ -23,9 +26,8 @@ from importlib import import_module
 
 from curriculum.console import console
 
-COMMANDS = ("list", "read", "check", "watch", "hint", "solution", "reset", "bench", "doctor", "dev")
-_MODULES = {"list": "listing", "read": "read", "check": "check", "watch": "watch", "hint": "hint",
-            "solution": "solution", "reset": "reset", "bench": "bench", "doctor": "doctor", "dev": "dev"}  # fmt: skip
+COMMANDS = ("list", "read", "check", "watch", "hint", "solution", "reset", "quiz", "drill", "report", "bench", "doctor", "dev")
+_MODULES = {name: name for name in COMMANDS} | {"list": "listing"}
 
 
 def build_parser() -> argparse.ArgumentParser:

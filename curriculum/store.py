@@ -145,8 +145,8 @@ class ProgressStore:
         """Each graded exercise's status from its latest check: 'passed', 'failing' or 'not_started'."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT exercise_id, passed, started FROM attempts a WHERE kind IN ('check', 'watch') AND id = "
-                "(SELECT id FROM attempts b WHERE b.exercise_id = a.exercise_id AND kind IN ('check', 'watch')"
+                "SELECT exercise_id, passed, started FROM attempts a WHERE kind IN ('check', 'watch', 'drill') AND id = "
+                "(SELECT id FROM attempts b WHERE b.exercise_id = a.exercise_id AND kind IN ('check', 'watch', 'drill')"
                 " ORDER BY started_at DESC, id DESC LIMIT 1)"
             ).fetchall()
         return {ex: ("passed" if ok else "failing" if started else "not_started") for ex, ok, started in rows}
@@ -156,7 +156,9 @@ class ProgressStore:
 
     def ever_passed(self, exercise_id: str) -> bool:
         with self._connect() as db:
-            row = db.execute("SELECT 1 FROM attempts WHERE exercise_id = ? AND passed = 1 LIMIT 1", (exercise_id,)).fetchone()
+            row = db.execute(
+                "SELECT 1 FROM attempts WHERE exercise_id = ? AND passed = 1 AND kind != 'quiz' LIMIT 1", (exercise_id,)
+            ).fetchone()
         return row is not None
 
     def hint_level(self, exercise_id: str) -> int:

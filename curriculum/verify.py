@@ -5,6 +5,7 @@
 2. every stub on disk is the one generated from its reference;
 3. the README roadmap and the lesson index match the catalogue;
 4. every lesson has the required sections and every ```python block runs;
+   every quiz loads, and its "what does this print" answers are what Python prints;
 5. every reference passes all its tests;
 6. every untouched stub fails every one of its tests (a test that passes on a
    stub is named: it cannot tell a solution from no solution).
@@ -23,6 +24,7 @@ from typing import Callable
 from curriculum.course import Catalogue, load
 from curriculum.grading.runner import run_suite
 from curriculum.lessons import missing_sections, run_lesson
+from curriculum.quiz import check_quiz
 from curriculum.roadmap import LESSON_INDEX, lesson_index, render_readme
 from curriculum.stubs import StubError, make_stub
 
@@ -54,6 +56,7 @@ def check_files(cat: Catalogue) -> list[Finding]:
         candidates = [p for p in (root / track.id).rglob("*.py") if p.name != "__init__.py" and "__pycache__" not in p.parts]
         candidates += list((root / "tests" / track.id).glob("test_*.py"))
         candidates += list((root / "curriculum" / "lessons" / track.id).rglob("*.md"))
+        candidates += list((root / "curriculum" / "lessons" / track.id).rglob("*.quiz.toml"))
         for path in candidates:
             rel = path.relative_to(root).as_posix()
             if rel not in listed:
@@ -110,6 +113,15 @@ def check_lessons(cat: Catalogue, progress: Callable[[str], None] = lambda _: No
     return found
 
 
+def check_quizzes(cat: Catalogue) -> list[Finding]:
+    """Every quiz loads, and every `output` question's marked answer is what its code prints."""
+    found: list[Finding] = []
+    for ex in cat.exercises:
+        if ex.quiz and (cat.root / ex.quiz).is_file():
+            found += [Finding("quizzes", ex.quiz, problem) for problem in check_quiz(cat.root / ex.quiz)]
+    return found
+
+
 def _exercise_of(nodeid: str, cat: Catalogue) -> str:
     ex = cat.by_test_path(nodeid.split("::", 1)[0])
     return ex.id if ex else nodeid.split("::", 1)[0]
@@ -148,7 +160,7 @@ def check_grading(cat: Catalogue, *, timeout: float = 1800.0) -> list[Finding]:
     return found
 
 
-CHECKS = ("files", "stubs", "docs", "lessons", "grading")
+CHECKS = ("files", "stubs", "docs", "lessons", "quizzes", "grading")
 
 
 def verify(root: Path | None = None, *, skip: tuple[str, ...] = (), progress: Callable[[str], None] = lambda _: None) -> list[Finding]:
@@ -166,6 +178,9 @@ def verify(root: Path | None = None, *, skip: tuple[str, ...] = (), progress: Ca
         found += check_generated_docs(cat)
     if "lessons" not in skip:
         found += check_lessons(cat, progress)
+    if "quizzes" not in skip:
+        progress("quizzes")
+        found += check_quizzes(cat)
     if "grading" not in skip:
         progress("references pass, stubs fail (two pytest runs)")
         found += check_grading(cat)
