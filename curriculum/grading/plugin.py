@@ -32,7 +32,7 @@ from curriculum.grading.loader import IMPLS, impl_from_env, load_module
 from curriculum.paths import workspace_root
 
 try:
-    from hypothesis import HealthCheck, settings
+    from hypothesis import HealthCheck, Phase, settings
 
     settings.register_profile(
         "learn",
@@ -43,6 +43,9 @@ try:
         print_blob=False,
         database=None,
     )
+    # Grading an untouched stub only needs to see each test fail: shrinking a
+    # NotImplementedError to a minimal example is wasted time.
+    settings.register_profile("learn-pristine", parent=settings.get_profile("learn"), phases=[Phase.explicit, Phase.generate])
     settings.load_profile("learn")
 except ImportError:  # pragma: no cover - hypothesis is a declared dependency
     pass
@@ -201,6 +204,11 @@ _RECORDER = pytest.StashKey[_Recorder]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if selected_impl(config) == "pristine":
+        with contextlib.suppress(ImportError):
+            from hypothesis import settings
+
+            settings.load_profile("learn-pristine")
     path = config.getoption("--learn-report")
     if path:
         config.stash[_RECORDER] = _Recorder(Path(path), selected_impl(config))

@@ -169,3 +169,19 @@ def test_corrupt_progress_store_is_a_clear_error_not_a_traceback(toy, capsys):
 def test_python_dash_m_curriculum_is_the_same_cli(toy):
     proc = subprocess.run([sys.executable, "-m", "curriculum", "list", "--json"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and json.loads(proc.stdout)[0]["id"] == "toy-01"
+
+
+def test_the_workspace_works_from_any_directory(tmp_path, monkeypatch):
+    """No sys.path hacks: the editable install makes every package importable from anywhere."""
+    from curriculum.paths import workspace_root
+
+    monkeypatch.delenv("LEARN_ROOT", raising=False)
+    root = workspace_root()
+    proc = subprocess.run(
+        [str(root / "learn"), "list", "python_gym", "--json"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)[0]["id"] == "gym-01"
+    code = "import python_gym.day01_counter, utils, curriculum.course; print('ok')"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "ok", proc.stderr
