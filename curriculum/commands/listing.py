@@ -47,9 +47,12 @@ def run(args, ws: Workspace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     table = Table(show_edge=False, pad_edge=False)
-    for col in ("id", "day", "title", "status", "file"):
-        table.add_column(col)
+    table.add_column("id", no_wrap=True)
+    table.add_column("day", justify="right")
+    table.add_column("status", no_wrap=True)
+    table.add_column("exercise")
     for r in data:
-        table.add_row(f"[id]{r['id']}[/]", str(r["day"]), f"{r['title']}\n[muted]{r['title_zh']}[/]", STATUS_STYLE[r["status"]], f"[path]{r['exercise']}[/]")
+        table.add_row(f"[id]{r['id']}[/]", str(r["day"]), STATUS_STYLE[r["status"]], r["title_zh"] or r["title"])
     console.print(table)
+    console.print("[muted]`learn read ID` opens a lesson; `learn list --json` has the English titles and file paths.[/]")
     return 0
