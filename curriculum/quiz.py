@@ -117,6 +117,13 @@ def check_quiz(path: Path) -> list[str]:
     except QuizError as err:
         return [str(err)]
     problems = []
+    positions = [q.answer for q in quiz.questions]
+    common = max(set(positions), key=positions.count)
+    if len(positions) >= 4 and positions.count(common) > len(positions) / 2:
+        problems.append(
+            f"{positions.count(common)} of {len(positions)} answers are choice {LETTERS[common]}: "
+            "spread the right answers over the positions so the quiz cannot be guessed"
+        )
     for i, q in enumerate(quiz.questions, start=1):
         if q.kind != "output":
             continue

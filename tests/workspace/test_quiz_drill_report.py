@@ -85,6 +85,15 @@ def test_output_answers_are_checked_by_running_the_code(tmp_path):
     assert "the code prints '[[1, 0], [1, 0]]'" in check_quiz(path)[0]
 
 
+def test_a_quiz_whose_answers_share_one_letter_is_flagged(tmp_path):
+    one = '[[question]]\nprompt = "q"\nchoices = ["x", "y"]\nanswer = 1\nexplanation = "e"\n'
+    path = tmp_path / "q.quiz.toml"
+    path.write_text(one * 4, encoding="utf-8")
+    assert "4 of 4 answers are choice B" in check_quiz(path)[0]
+    path.write_text(one * 2 + one.replace("answer = 1", "answer = 0") * 2, encoding="utf-8")
+    assert check_quiz(path) == []
+
+
 def test_verify_reports_a_wrong_output_answer(toy_quiz):
     assert [f for f in verify(toy_quiz.root, skip=("grading", "lessons"))] == []
     toy_quiz.write("curriculum/lessons/toy/day01_add.quiz.toml", QUIZ.replace('x[0][0] = 1', 'x = [[1, 0], [0, 0]]'))
