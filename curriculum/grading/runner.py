@@ -119,6 +119,14 @@ class _Partial:
     location: Location | None = None
 
 
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill the test run and anything it started (it leads its own process group)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def run_suite(
     test_paths: list[str],
     root: Path,
@@ -149,11 +157,11 @@ def run_suite(
             output, _ = proc.communicate(timeout=total_timeout)
             code: int | None = proc.returncode
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            _kill_group(proc)
             output, _ = proc.communicate()
             code = None
-        except KeyboardInterrupt:
-            os.killpg(proc.pid, signal.SIGKILL)
+        except BaseException:  # Ctrl-C, or the caller's own timeout: never leave the tests running
+            _kill_group(proc)
             proc.wait()
             raise
         elapsed = time.perf_counter() - start
