@@ -15,39 +15,19 @@ import pytest
 import torch
 
 import utils.timing
-from curriculum.grading.testing import device_params, expect_equal, expect_float, expect_true
+from curriculum.grading.testing import device_params, expect_equal, expect_float, expect_raises, expect_true
 
 pytestmark = pytest.mark.exercise("torch-00")
-
-
-def expect_raises(error: type[Exception], thunk, *, call: str, hint: str = "") -> Exception:
-    """Run ``thunk()``; fail with a teaching message unless it raises ``error``. Returns the exception."""
-    try:
-        got = thunk()
-    except error as err:
-        return err
-    except Exception as err:  # noqa: BLE001 - the wrong exception type is what we report
-        outcome = f"{type(err).__name__}: {err}"
-    else:
-        outcome = f"{got!r} (no exception)"
-    pytest.fail(f"{call}\n  expected: {error.__name__}\n  got:      {outcome}" + (f"\n  hint: {hint}" if hint else ""),
-                pytrace=False)
 
 
 # ---------------------------------------------------------------- resolve_device
 
 
 @pytest.fixture
-def machine(monkeypatch):
+def machine(fake_devices, monkeypatch):
     """Pretend the machine has ``cuda`` GPUs and (or not) MPS; LEARN_DEVICE is set to prove it is ignored."""
     monkeypatch.setenv("LEARN_DEVICE", "cpu")
-
-    def configure(*, cuda: int = 0, mps: bool = False):
-        monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda > 0)
-        monkeypatch.setattr(torch.cuda, "device_count", lambda: cuda)
-        monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
-
-    return configure
+    return fake_devices
 
 
 @pytest.mark.parametrize(

@@ -11,25 +11,11 @@ import numpy as np
 import pytest
 import torch
 
-from curriculum.grading.testing import device_params, expect_close, expect_equal, expect_true
+from curriculum.grading.testing import device_params, expect_close, expect_equal, expect_raises, expect_true
 
 pytestmark = pytest.mark.exercise("torch-01")
 
 DEVICES = device_params()
-
-
-def expect_raises(error: type[Exception], thunk, *, call: str, hint: str = "") -> Exception:
-    """Run ``thunk()``; fail with a teaching message unless it raises ``error``. Returns the exception."""
-    try:
-        got = thunk()
-    except error as err:
-        return err
-    except Exception as err:  # noqa: BLE001 - the wrong exception type is what we report
-        outcome = f"{type(err).__name__}: {err}"
-    else:
-        outcome = f"{type(got).__name__} (no exception)"
-    pytest.fail(f"{call}\n  expected: {error.__name__}\n  got:      {outcome}" + (f"\n  hint: {hint}" if hint else ""),
-                pytrace=False)
 
 
 def skip_unsupported(device: str, dtype) -> None:

@@ -13,16 +13,10 @@ from utils.device import DEVICE_ENV, environment_summary, get_device, print_envi
 
 
 @pytest.fixture
-def machine(monkeypatch):
+def machine(fake_devices, monkeypatch):
     """Pretend the machine has the given devices: ``machine(cuda=2, mps=False)``."""
     monkeypatch.delenv(DEVICE_ENV, raising=False)
-
-    def configure(*, cuda: int = 0, mps: bool = False):
-        monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda > 0)
-        monkeypatch.setattr(torch.cuda, "device_count", lambda: cuda)
-        monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
-
-    return configure
+    return fake_devices
 
 
 @pytest.mark.parametrize(
