@@ -12,6 +12,7 @@
     learn drill [ID]           a timed drill with a countdown
     learn report               your mistake report (Markdown too)
     learn bench [NAME] [--quick]
+    learn data [NAME]          download MNIST, CIFAR-10, TinyStories (checksum, resume)
     learn doctor               what is installed, and what to do about what is not
     learn dev verify|sync-stubs|readme   the course's self-checks (for authors and CI)
 
@@ -26,7 +27,7 @@ from importlib import import_module
 
 from curriculum.console import console
 
-COMMANDS = ("list", "read", "check", "watch", "hint", "solution", "reset", "quiz", "drill", "report", "bench", "doctor", "dev")
+COMMANDS = ("list", "read", "check", "watch", "hint", "solution", "reset", "quiz", "drill", "report", "bench", "data", "doctor", "dev")
 _MODULES = {name: name for name in COMMANDS} | {"list": "listing"}
 
 

@@ -109,19 +109,19 @@ class Catalogue:
         for ex in self.exercises:
             if ex.id == exercise_id:
                 return ex
-        raise UnknownIdError("exercise", exercise_id, _close(exercise_id, [e.id for e in self.exercises]))
+        raise UnknownIdError("exercise", exercise_id, close_matches(exercise_id, [e.id for e in self.exercises]))
 
     def track(self, track_id: str) -> Track:
         for tr in self.tracks:
             if tr.id == track_id:
                 return tr
-        raise UnknownIdError("track", track_id, _close(track_id, [t.id for t in self.tracks]))
+        raise UnknownIdError("track", track_id, close_matches(track_id, [t.id for t in self.tracks]))
 
     def benchmark(self, name: str) -> Benchmark:
         for b in self.benchmarks:
             if b.name == name:
                 return b
-        raise UnknownIdError("benchmark", name, _close(name, [b.name for b in self.benchmarks]))
+        raise UnknownIdError("benchmark", name, close_matches(name, [b.name for b in self.benchmarks]))
 
     def in_track(self, track_id: str) -> list[Exercise]:
         self.track(track_id)  # raises for an unknown track
@@ -134,8 +134,8 @@ class Catalogue:
         return None
 
 
-def _close(name: str, candidates: list[str]) -> list[str]:
-    """Closest ids first: ``_close('gym-1', ['gym-01', 'torch-01']) -> ['gym-01', ...]``."""
+def close_matches(name: str, candidates: list[str]) -> list[str]:
+    """Closest ids first: ``close_matches('gym-1', ['gym-01', 'torch-01']) -> ['gym-01', ...]``."""
     matches = difflib.get_close_matches(name, candidates, n=3, cutoff=0.5)
     matches += [c for c in candidates if name and name in c and c not in matches]
     return matches[:3]
