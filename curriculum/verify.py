@@ -98,18 +98,19 @@ def check_generated_docs(cat: Catalogue) -> list[Finding]:
 
 
 def check_lessons(cat: Catalogue, progress: Callable[[str], None] = lambda _: None) -> list[Finding]:
+    """Sections and code blocks of every lesson; two lessons run at a time, each in its own interpreter."""
     found: list[Finding] = []
-    for ex in cat.exercises:
-        path = cat.root / ex.lesson
-        if not path.is_file():
-            continue
-        progress(ex.lesson)
-        for gap in missing_sections(path.read_text(encoding="utf-8")):
-            found.append(Finding("lessons", ex.lesson, f"missing section ## {gap}"))
-        result = run_lesson(path, cwd=cat.root)
+    lessons = [ex.lesson for ex in cat.exercises if (cat.root / ex.lesson).is_file()]
+    for rel in lessons:
+        for gap in missing_sections((cat.root / rel).read_text(encoding="utf-8")):
+            found.append(Finding("lessons", rel, f"missing section ## {gap}"))
+    progress(f"running the code in {len(lessons)} lessons")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda rel: run_lesson(cat.root / rel, cwd=cat.root), lessons))
+    for rel, result in zip(lessons, results):
         if not result.ok:
             where = f" (block at line {result.failed_line})" if result.failed_line else ""
-            found.append(Finding("lessons", ex.lesson, f"a python block fails{where}:\n{result.error}"))
+            found.append(Finding("lessons", rel, f"a python block fails{where}:\n{result.error}"))
     return found
 
 
@@ -127,7 +128,7 @@ def _exercise_of(nodeid: str, cat: Catalogue) -> str:
     return ex.id if ex else nodeid.split("::", 1)[0]
 
 
-def check_grading(cat: Catalogue, *, timeout: float = 1800.0) -> list[Finding]:
+def check_grading(cat: Catalogue, *, timeout: float = 1800.0, stats: dict | None = None) -> list[Finding]:
     """References pass every test; pristine stubs fail every test. Both suites run side by side."""
     paths = [ex.tests for ex in cat.exercises if (cat.root / ex.tests).is_file()]
     if not paths:
@@ -153,6 +154,10 @@ def check_grading(cat: Catalogue, *, timeout: float = 1800.0) -> list[Finding]:
         for o in runs["pristine"][0]
         if o.outcome == "passed"
     ]
+    if stats is not None:
+        stats["tests"] = sum(o.outcome != "skipped" for o in runs["solution"][0])
+        stats["skipped"] = sum(o.outcome == "skipped" for o in runs["solution"][0])
+        stats["seconds"] = {impl: round(run[3], 1) for impl, run in runs.items()}
     counted = {_exercise_of(o.nodeid, cat) for o in runs["solution"][0]}
     for ex in cat.exercises:
         if ex.id not in counted and (cat.root / ex.tests).is_file():
@@ -163,8 +168,17 @@ def check_grading(cat: Catalogue, *, timeout: float = 1800.0) -> list[Finding]:
 CHECKS = ("files", "stubs", "docs", "lessons", "quizzes", "grading")
 
 
-def verify(root: Path | None = None, *, skip: tuple[str, ...] = (), progress: Callable[[str], None] = lambda _: None) -> list[Finding]:
-    """Run every check not in ``skip``; return the findings (empty means green)."""
+def verify(
+    root: Path | None = None,
+    *,
+    skip: tuple[str, ...] = (),
+    progress: Callable[[str], None] = lambda _: None,
+    stats: dict | None = None,
+) -> list[Finding]:
+    """Run every check not in ``skip``; return the findings (empty means green).
+
+    ``stats``, if given, receives the grading run's counts (tests, skipped, seconds per tree).
+    """
     cat = load(root)
     found: list[Finding] = []
     if "files" not in skip:
@@ -183,5 +197,5 @@ def verify(root: Path | None = None, *, skip: tuple[str, ...] = (), progress: Ca
         found += check_quizzes(cat)
     if "grading" not in skip:
         progress("references pass, stubs fail (two pytest runs)")
-        found += check_grading(cat)
+        found += check_grading(cat, stats=stats)
     return found

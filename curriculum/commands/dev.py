@@ -69,10 +69,18 @@ def run(args, ws: Workspace) -> int:
         console.print(f"updated README.md and {LESSON_INDEX}")
         return 0
     start = time.perf_counter()
+    stats: dict = {}
     with console.status("verifying …") as status:
-        findings = verify(ws.root, skip=tuple(args.skip), progress=lambda what: status.update(f"verifying: {what}"))
+        findings = verify(
+            ws.root, skip=tuple(args.skip), progress=lambda what: status.update(f"verifying: {what}"), stats=stats
+        )
     n = len(ws.catalogue.exercises)
     took = time.perf_counter() - start
+    if stats:
+        console.print(
+            f"grading: {stats['tests']} tests ({stats['skipped']} skipped here) ran on the references and on the "
+            f"untouched stubs [muted]({stats['seconds']['solution']} s and {stats['seconds']['pristine']} s, side by side)[/]"
+        )
     if not findings:
         skipped = f" (skipped: {', '.join(args.skip)})" if args.skip else ""
         console.print(f"[ok]verify: all checks passed[/] for {n} exercises in {took:.0f} s{skipped}")
