@@ -106,7 +106,7 @@ def run_output_question(question: Question) -> str:
     """What the question's code really prints (stdout), run in a fresh namespace."""
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        exec(compile(question.code, "<quiz>", "exec"), {"__name__": "__quiz__"})
+        exec(compile(question.code, "<quiz>", "exec", dont_inherit=True), {"__name__": "__quiz__"})
     return buffer.getvalue()
 
 
