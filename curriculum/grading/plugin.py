@@ -19,6 +19,8 @@ In learner mode (the default) the workspace's own tests under
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import json
 import signal
 import threading
@@ -102,7 +104,55 @@ def ex(request: pytest.FixtureRequest):
         exercise = load().exercise(exercise_id)
     except UnknownIdError as err:
         pytest.fail(f"exercise marker: {err}", pytrace=False)
-    return load_module(exercise, selected_impl(request.config), workspace_root())
+    impl = selected_impl(request.config)
+    module = load_module(exercise, impl, workspace_root())
+    return module if impl == "solution" else _StubAware(module)
+
+
+class NotWrittenYet(BaseException):
+    """A stub's NotImplementedError, re-raised so that nothing retries it.
+
+    Hypothesis shrinks every failing example, which for "not written yet"
+    costs seconds per test and teaches nothing; like KeyboardInterrupt, a
+    BaseException goes straight through it (and through ``except Exception``).
+    """
+
+
+class _StubAware:
+    """The learner's module, with its own functions turning NotImplementedError into NotWrittenYet.
+
+    Everything else (classes, constants, imported names) is the module's own
+    object; attribute writes go to the module.
+    """
+
+    def __init__(self, module):
+        object.__setattr__(self, "_module", module)
+
+    def __getattr__(self, name):
+        value = getattr(self._module, name)
+        if inspect.isfunction(value) and value.__module__ == self._module.__name__:
+            return _fail_fast(value)
+        return value
+
+    def __setattr__(self, name, value):
+        setattr(self._module, name, value)
+
+    def __dir__(self):
+        return dir(self._module)
+
+    def __repr__(self):
+        return repr(self._module)
+
+
+def _fail_fast(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except NotImplementedError as err:
+            raise NotWrittenYet(str(err)) from err
+
+    return wrapper
 
 
 # ---------------------------------------------------------------- per-test timeout
@@ -186,18 +236,22 @@ def describe_exception(excinfo, longrepr) -> dict:
     if excinfo is None:
         return {"exc_type": "", "message": str(longrepr)[-4000:], "frames": []}
     exc = excinfo.value
+    summary = traceback.extract_tb(excinfo.tb)
+    if isinstance(exc, NotWrittenYet) and exc.__cause__ is not None:
+        summary += traceback.extract_tb(exc.__cause__.__traceback__)  # down into the stub's raise
     frames = [
         {"path": frame.filename, "line": frame.lineno, "function": frame.name, "code": (frame.line or "").strip()}
-        for frame in traceback.extract_tb(excinfo.tb)
+        for frame in summary
     ]
     if isinstance(exc, SyntaxError):
         frames.append(
             {"path": exc.filename or "", "line": exc.lineno or 0, "function": "<module>", "code": (exc.text or "").strip()}
         )
     message = str(exc)
+    exc_type = "NotImplementedError" if isinstance(exc, NotWrittenYet) else type(exc).__name__
     if type(exc).__name__ == "Failed" and hasattr(exc, "msg"):
         message = exc.msg
-    return {"exc_type": type(exc).__name__, "message": message[:4000], "frames": frames[-30:]}
+    return {"exc_type": exc_type, "message": message[:4000], "frames": frames[-30:]}
 
 
 _RECORDER = pytest.StashKey[_Recorder]()

@@ -225,9 +225,14 @@ def test_numpy_to_tensor_handles_negative_strides_and_read_only(ex, device):
     read_only.flags.writeable = False
     import warnings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # torch warns when handed a read-only buffer
-        got = ex.numpy_to_tensor(read_only, device=device)
+    previous = torch.is_warn_always_enabled()
+    torch.set_warn_always(True)  # torch warns about a read-only buffer only once per process otherwise
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = ex.numpy_to_tensor(read_only, device=device)
+    finally:
+        torch.set_warn_always(previous)
     _check_converted(got, read_only, device, f"numpy_to_tensor(<read-only array>, device={device!r})")
 
 

@@ -86,3 +86,34 @@ def test_missing_file_suggests_reset(toy):
     (toy.root / toy.stub).unlink()
     g = _grade(toy)
     assert g.problem == "missing" and "learn reset toy-01" in g.summary
+
+
+def test_an_unwritten_function_is_called_once_per_test_not_shrunk(toy):
+    """Hypothesis would shrink a NotImplementedError for seconds; the grader stops at the first call."""
+    calls = toy.root / "calls.txt"
+    toy.write(
+        toy.stub,
+        REFERENCE.replace(
+            "    return a + b\n",
+            f"    with open({str(calls)!r}, 'a') as f:\n        f.write('x')\n    raise NotImplementedError('toy-01: add is not written yet')\n",
+        ),
+    )
+    g = _grade(toy)
+    assert g.problem == "failed" and "Still to write: toy-01: add" in g.summary  # halve_all passes
+    assert calls.read_text() == "x", "the Hypothesis test should call the unwritten function exactly once"
+    assert g.location is not None and g.location.path == "toy/day01_add.py"
+
+
+def test_the_learners_module_is_seen_through_unchanged(toy):
+    import types
+
+    from curriculum.grading.plugin import NotWrittenYet, _StubAware
+
+    module = types.ModuleType("m")
+    exec("class K: pass\nX = 3\ndef f(): raise NotImplementedError('m: f')\ndef g(x): return x\n", module.__dict__)
+    view = _StubAware(module)
+    assert view.K is module.K and view.X == 3 and view.g(5) == 5 and view.g.__name__ == "g"
+    with pytest.raises(NotWrittenYet, match="m: f"):
+        view.f()
+    view.X = 4
+    assert module.X == 4
