@@ -116,13 +116,20 @@ def expect_raises(exc_type: type[BaseException], fn, *args, call: str, match: st
     A stub's ``NotImplementedError`` is not accepted as the expected error.
     Returns the exception for further checks.
     """
+    from curriculum.grading.plugin import NotWrittenYet, TestTimeout
+
     try:
         value = fn(*args, **kwargs)
-    except Exception as err:  # noqa: BLE001 - the wrong kind of error is reported as a failure
-        # A stub's NotImplementedError is a RuntimeError too: never let it pass for the expected error.
+    except BaseException as err:  # noqa: BLE001 - the wrong kind of error is reported as a failure
+        # A stub's NotImplementedError is a RuntimeError too: never let it pass for the expected error;
+        # nor a timeout, nor Ctrl-C.
+        if isinstance(err, (NotWrittenYet, TestTimeout, KeyboardInterrupt)):
+            raise
         if isinstance(err, NotImplementedError) and exc_type is not NotImplementedError:
             raise
         if not isinstance(err, exc_type):
+            if not isinstance(err, Exception):
+                raise
             _fail(call, f"raises {exc_type.__name__}", f"raises {type(err).__name__}: {err}", hint)
         if match and match not in str(err):
             _fail(call, f"{exc_type.__name__} mentioning {match!r}", f"{type(err).__name__}: {err}", hint)

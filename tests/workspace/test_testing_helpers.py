@@ -31,6 +31,24 @@ def test_a_stubs_not_implemented_error_never_counts_as_the_expected_error():
     assert isinstance(expect_raises(NotImplementedError, stub, call="f()"), NotImplementedError)
 
 
+def test_expect_raises_handles_base_exceptions_but_never_swallows_timeouts_or_stubs():
+    from curriculum.grading.plugin import NotWrittenYet, TestTimeout
+
+    class Stop(BaseException):
+        pass
+
+    def stop():
+        raise Stop("x")
+
+    assert isinstance(expect_raises(Stop, stop, call="f()"), Stop)
+    for special in (TestTimeout("t"), NotWrittenYet("n")):
+        def boom(err=special):
+            raise err
+
+        with pytest.raises(type(special)):
+            expect_raises(BaseException, boom, call="f()")
+
+
 def test_expect_equal_checks_value_and_container_type():
     expect_equal([1, 2], [1, 2], call="f()")
     with pytest.raises(AssertionError, match="expected: \\[1, 3\\]"):
