@@ -33,6 +33,18 @@ The result dict every writer reads::
       "slopes": {"list": 0.98, "deque": 0.02},
       "slope_label": "log-log slope of time per op vs N",
     }
+
+Optional, for benchmarks that need them (the writers handle all of these):
+
+- a case may be missing from some points (a slow case capped to small x): its
+  cells read "—", its slope is fitted over the points that have it;
+- ``"measure"`` names what is measured (default: time per operation), and
+  ``"unit": "B"`` marks bytes (see :func:`peak_memory`) instead of seconds;
+- ``"legend": {case: text}`` replaces a case's "slope ..." label in the plot;
+- ``"parts": [part, ...]`` instead of one table: each part is a dict with its
+  own ``title``, ``x_name``, ``unit``, ``cases``, ``baseline``, ``points``,
+  ``slopes``, ... (the keys above, less name, machine and params); the writers
+  print one table and draw one panel per part.
 """
 
 from __future__ import annotations
@@ -45,6 +57,7 @@ import os
 import platform
 import statistics
 import sys
+import tracemalloc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -79,6 +92,33 @@ def time_calls(fn: Case, number: int) -> float:
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+def peak_memory(fn: Case) -> int:
+    """Peak bytes that Python allocated while ``fn()`` ran, above what was allocated before it.
+
+    Measured with :mod:`tracemalloc` (Python allocations only, not C buffers
+    outside the Python allocators), with the garbage collector paused as in
+    :func:`time_calls`. The value ``fn`` returns is still alive at the end, so
+    it counts. ``peak_memory(lambda: [0] * 1000) -> ~8000`` (1000 pointers of
+    8 bytes; the list header may come from a free list) on 64-bit CPython.
+    """
+    was_tracing = tracemalloc.is_tracing()
+    gc_was_enabled = gc.isenabled()
+    if not was_tracing:
+        tracemalloc.start()
+    gc.disable()
+    try:
+        tracemalloc.reset_peak()
+        before, _ = tracemalloc.get_traced_memory()
+        result = fn()  # noqa: F841  (kept alive until the peak is read)
+        _, peak = tracemalloc.get_traced_memory()
+        return peak - before
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+        if not was_tracing:
+            tracemalloc.stop()
 
 
 def alternate(
@@ -216,9 +256,17 @@ def sweep(
 
 
 def slopes(points: Sequence[dict]) -> dict[str, float]:
-    """Log-log slope of each case's median against x, over all points."""
-    xs = [p["x"] for p in points]
-    return {name: loglog_slope(xs, [p["stats"][name]["median"] for p in points]) for name in points[0]["stats"]}
+    """Log-log slope of each case's median against x, over the points that have the case.
+
+    A case missing from some points (capped to small x) gets no slope unless it
+    was measured at two distinct x at least.
+    """
+    found = {}
+    for name in dict.fromkeys(name for p in points for name in p["stats"]):
+        have = [p for p in points if name in p["stats"]]
+        if len(have) == len(points) or len({p["x"] for p in have}) > 1:
+            found[name] = loglog_slope([p["x"] for p in have], [p["stats"][name]["median"] for p in have])
+    return found
 
 
 # ---------------------------------------------------------------- machine
@@ -264,6 +312,14 @@ def format_seconds(t: float) -> str:
     return f"{t / 1e-9:.3g} ns"
 
 
+def format_bytes(n: float) -> str:
+    """Binary units: ``format_bytes(512) -> '512 B'``, ``format_bytes(40_000_000) -> '38.1 MiB'``."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n:.3g} B"
+
+
 def format_ratio(r: float) -> str:
     """Three significant-ish digits: ``1408.3 -> '1,408×'``, ``15.04 -> '15.0×'``, ``0.5 -> '0.50×'``."""
     return f"{r:,.0f}×" if r >= 100 else f"{r:.1f}×" if r >= 10 else f"{r:.2f}×"
@@ -278,20 +334,32 @@ def _rows(result: dict, *, compact: bool) -> tuple[list[str], list[list[str]]]:
     cases, baseline = result["cases"], result["baseline"]
     ratio_keys = [f"{c}/{baseline}" for c in cases if c != baseline]
     header = [result["x_name"]] + cases + ratio_keys
+    fmt = format_bytes if result.get("unit") == "B" else format_seconds
     rows = []
     for p in result["points"]:
         cells = [f"{p['x']:,}"]
         for c in cases:
-            s = p["stats"][c]
-            if compact:
-                spread = 50 * (s["max"] - s["min"]) / s["median"]
-                cells.append(f"{format_seconds(s['median'])} [dim]±{spread:.0f}%[/dim]")
+            s = p["stats"].get(c)
+            if s is None:  # not measured at this x
+                cells.append("—")
+            elif compact:
+                spread = 50 * (s["max"] - s["min"]) / s["median"] if s["median"] else 0.0
+                cells.append(f"{fmt(s['median'])} [dim]±{spread:.0f}%[/dim]")
             else:
-                low, high = format_seconds(s["min"]), format_seconds(s["max"])
-                cells.append(f"{format_seconds(s['median'])} [{low}, {high}]")
-        cells += [format_ratio(p["ratios"][k]) for k in ratio_keys]
+                low, high = fmt(s["min"]), fmt(s["max"])
+                cells.append(f"{fmt(s['median'])} [{low}, {high}]")
+        cells += [format_ratio(p["ratios"][k]) if k in p["ratios"] else "—" for k in ratio_keys]
         rows.append(cells)
     return header, rows
+
+
+def _parts(result: dict) -> list[dict]:
+    """What a result reports, one table and one panel each: ``result["parts"]``, or the result itself."""
+    return result.get("parts") or [result]
+
+
+def _measure(part: dict, default: str) -> str:
+    return part.get("measure") or default
 
 
 def _slopes_line(result: dict) -> str:
@@ -309,18 +377,22 @@ def _machine_line(machine: dict) -> str:
 
 
 def print_table(result: dict, console: Console | None = None) -> None:
-    """The summary as a rich table, with the slopes and the machine underneath."""
+    """The summary as a rich table (one per part), with the slopes and the machine underneath."""
     console = console or Console()
-    header, rows = _rows(result, compact=True)
-    caption = f"time per op, median of {_n(result)} repeats ± half range"
-    table = Table(title=result["title"], caption=caption)
-    for i, name in enumerate(header):
-        table.add_column(name, justify="right", style="bold" if i == 0 else None)
-    for cells in rows:
-        table.add_row(*cells)
-    console.print(table)
-    if line := _slopes_line(result):
-        console.print(line)
+    parts = _parts(result)
+    if len(parts) > 1:
+        console.rule(result["title"])
+    for part in parts:
+        header, rows = _rows(part, compact=True)
+        caption = f"{_measure(part, 'time per op')}, median of {_n(part)} repeats ± half range"
+        table = Table(title=part["title"], caption=caption)
+        for i, name in enumerate(header):
+            table.add_column(name, justify="right", style="bold" if i == 0 else None)
+        for cells in rows:
+            table.add_row(*cells)
+        console.print(table)
+        if line := _slopes_line(part):
+            console.print(line)
     console.print(f"[dim]machine: {_machine_line(result['machine'])}[/dim]")
 
 
@@ -330,16 +402,25 @@ def _n(result: dict) -> int:
 
 
 def to_markdown(result: dict, plot_name: str | None = None) -> str:
-    """The summary as a Markdown document: title, table, slopes, machine, parameters."""
-    header, rows = _rows(result, compact=False)
+    """The summary as a Markdown document: title, table(s), slopes, machine, parameters."""
     lines = [f"# {result['title']}", ""]
     if result.get("description"):
         lines += [result["description"], ""]
-    lines += ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
-    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
-    lines += ["", f"Time per operation: median [min, max] of {_n(result)} repeats, cases alternated in each repeat."]
-    if line := _slopes_line(result):
-        lines += ["", line + "."]
+    for part in _parts(result):
+        if part is not result:  # a section per part
+            if lines[-1]:
+                lines.append("")
+            lines += [f"## {part['title']}", ""]
+            if part.get("description"):
+                lines += [part["description"], ""]
+        header, rows = _rows(part, compact=False)
+        measure = _measure(part, "time per operation")
+        lines += ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
+        lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+        lines += ["", f"{measure[:1].upper()}{measure[1:]}: median [min, max] of {_n(part)} repeats, "
+                  "cases alternated in each repeat."]
+        if line := _slopes_line(part):
+            lines += ["", line + "."]
     if plot_name:
         lines += ["", f"![{result['title']}]({plot_name})"]
     params = ", ".join(f"`{k}={v}`" for k, v in result["params"].items())
@@ -348,37 +429,65 @@ def to_markdown(result: dict, plot_name: str | None = None) -> str:
 
 
 def plot(result: dict, path: Path) -> None:
-    """A log-log PNG: median time per op against x for each case, min-max band shaded."""
+    """A log-log PNG (one panel per part): median against x for each case, min-max band shaded."""
     # Lazy import and no pyplot: the Agg canvas needs no display and touches no global state.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(7, 4.5), dpi=120, layout="constrained")
+    parts = _parts(result)
+    ncols = min(len(parts), 2)
+    nrows = math.ceil(len(parts) / ncols)
+    size = (7, 4.5) if len(parts) == 1 else (6 * ncols, 4.2 * nrows + 0.4)
+    fig = Figure(figsize=size, dpi=120, layout="constrained")
     FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    xs = [p["x"] for p in result["points"]]
-    found = result.get("slopes") or {}
-    for name in result["cases"]:
-        med = [p["stats"][name]["median"] for p in result["points"]]
-        lo = [p["stats"][name]["min"] for p in result["points"]]
-        hi = [p["stats"][name]["max"] for p in result["points"]]
-        label = f"{name} (slope {round(found[name], 2) + 0.0:.2f})" if name in found else name
-        (line,) = ax.plot(xs, med, marker="o", label=label)
-        ax.fill_between(xs, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(result["x_name"])
-    ax.set_ylabel("time per operation (s)")
-    ax.set_title(result["title"])
-    ax.grid(True, which="major", alpha=0.4)
-    ax.grid(True, which="minor", alpha=0.1)
-    ax.legend(title=f"median of {_n(result)} repeats; band: min..max", title_fontsize=8)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax, part in zip(axes, parts):
+        _draw(ax, part)
+    for ax in axes[len(parts):]:
+        ax.set_visible(False)
+    if len(parts) > 1:
+        fig.suptitle(result["title"])
     machine = result["machine"]
     fig.text(
         0.01, 0.005, f"{machine['processor']} · {machine['cpu_count']} CPUs · Python {machine['python']}",
         fontsize=7, color="gray",
     )
     fig.savefig(path)
+
+
+def _draw(ax, part: dict) -> None:
+    """One panel: each case's medians (over the x it was measured at) with its min..max band."""
+    found = part.get("slopes") or {}
+    legend = part.get("legend") or {}
+    for name in part["cases"]:
+        have = [p for p in part["points"] if name in p["stats"]]
+        xs = [p["x"] for p in have]
+        med = [p["stats"][name]["median"] for p in have]
+        lo = [p["stats"][name]["min"] for p in have]
+        hi = [p["stats"][name]["max"] for p in have]
+        if name in legend:
+            label = f"{name} ({legend[name]})"
+        else:
+            label = f"{name} (slope {round(found[name], 2) + 0.0:.2f})" if name in found else name
+        (line,) = ax.plot(xs, med, marker="o", label=label)
+        ax.fill_between(xs, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    xs = [p["x"] for p in part["points"]]
+    if max(xs) < 100 * min(xs):  # under two decades: "30" reads better than "3×10^1", and they do not overlap
+        from matplotlib.ticker import FuncFormatter
+
+        def plain(v: float, _pos=None) -> str:
+            return f"{v:,.0f}" if v >= 1 else f"{v:g}"
+
+        ax.xaxis.set_major_formatter(FuncFormatter(plain))
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _pos: plain(v) if f"{v:e}"[0] in "235" else ""))
+    ax.set_xlabel(part["x_name"])
+    ax.set_ylabel(f"{_measure(part, 'time per operation')} ({'bytes' if part.get('unit') == 'B' else 's'})")
+    ax.set_title(part["title"])
+    ax.grid(True, which="major", alpha=0.4)
+    ax.grid(True, which="minor", alpha=0.1)
+    ax.legend(title=f"median of {_n(part)} repeats; band: min..max", title_fontsize=8)
 
 
 def save(result: dict, out_dir: Path) -> dict[str, Path]:
@@ -418,6 +527,17 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def size_arg(text: str) -> int:
+    """An argparse type for sizes: ``'1000'``, ``'1_000'`` and ``'1e6'`` are fine; 0, 1.5 and words are not."""
+    try:
+        value = float(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1 or value != int(value):
+        raise argparse.ArgumentTypeError(f"a size must be a positive integer, got {text!r}")
+    return int(value)
 
 
 def default_out(quick: bool) -> Path:
