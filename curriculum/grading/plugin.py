@@ -166,9 +166,16 @@ class TestTimeout(BaseException):
     """
 
 
-def _timeout_seconds(config: pytest.Config) -> float:
-    value = config.getoption("--learn-timeout")
-    return float(config.getini("learn_timeout")) if value is None else value
+def _timeout_seconds(item: pytest.Item) -> float:
+    """The item's limit: --learn-timeout (or the ini default); tests marked slow get at least SLOW_TIMEOUT."""
+    value = item.config.getoption("--learn-timeout")
+    limit = float(item.config.getini("learn_timeout")) if value is None else value
+    if limit > 0 and item.get_closest_marker("slow") is not None:
+        limit = max(limit, SLOW_TIMEOUT)
+    return limit
+
+
+SLOW_TIMEOUT = 120.0  # a slow test trains a model: give a slower laptop room before calling it a hang
 
 
 @contextlib.contextmanager
@@ -191,13 +198,13 @@ def _deadline(seconds: float, what: str):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item: pytest.Item):
-    with _deadline(_timeout_seconds(item.config), f"setting up {item.name} (importing your module)"):
+    with _deadline(_timeout_seconds(item), f"setting up {item.name} (importing your module)"):
         yield
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item):
-    with _deadline(_timeout_seconds(item.config), item.name):
+    with _deadline(_timeout_seconds(item), item.name):
         yield
 
 

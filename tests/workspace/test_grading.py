@@ -117,3 +117,16 @@ def test_the_learners_module_is_seen_through_unchanged(toy):
         view.f()
     view.X = 4
     assert module.X == 4
+
+
+def test_slow_tests_get_a_longer_limit(toy):
+    toy.write("tests/toy/test_day01_add.py", toy.read("tests/toy/test_day01_add.py") + '''
+
+@pytest.mark.slow
+def test_slow_training(ex):
+    import time
+    time.sleep(1.5)
+    expect_equal(ex.add(1, 1), 2, call="add(1, 1)")
+''')
+    toy.solve()
+    assert _grade(toy, test_timeout=1.0).passed, "a test marked slow must not be cut off at the quick limit"
