@@ -407,9 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     except ValueError as err:
         parser.error(str(err))
-    harness.print_table(result, console)
-    paths = harness.save(result, out)
-    console.print(f"wrote {', '.join(str(p) for p in paths.values())} in {time.perf_counter() - start:.1f} s")
+    harness.publish(result, out, console, started=start)
     return 0
 
 

@@ -543,3 +543,11 @@ def size_arg(text: str) -> int:
 def default_out(quick: bool) -> Path:
     """``benchmarks/results/`` for full runs, ``benchmarks/results/quick/`` for ``--quick``."""
     return QUICK_DIR if quick else RESULTS_DIR
+
+
+def publish(result: dict, out: Path, console, *, started: float) -> dict:
+    """The end of every benchmark's ``main``: print the table, save JSON/Markdown/PNG, say where and how long."""
+    print_table(result, console)
+    paths = save(result, out)
+    console.print(f"wrote {', '.join(str(p) for p in paths.values())} in {perf_counter() - started:.1f} s")
+    return paths

@@ -192,9 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         progress=not args.no_progress,
         console=console,
     )
-    harness.print_table(result, console)
-    paths = harness.save(result, out)
-    console.print(f"wrote {', '.join(str(p) for p in paths.values())} in {time.perf_counter() - start:.1f} s")
+    harness.publish(result, out, console, started=start)
     return 0
 
 

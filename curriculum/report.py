@@ -91,7 +91,7 @@ def build_report(attempts: list[Attempt], catalogue: Catalogue | None = None, *,
 
 def to_markdown(report: Report, *, generated: datetime | None = None) -> str:
     when = (generated or datetime.now()).strftime("%Y-%m-%d %H:%M")
-    lines = [f"# 学习复盘报告 (mistake report)", "", f"Generated {when} from `.learn/progress.sqlite3`.", ""]
+    lines = ["# 学习复盘报告 (mistake report)", "", f"Generated {when} from `.learn/progress.sqlite3`.", ""]
     if report.n_attempts == 0:
         lines += ["还没有任何记录。先从 `learn read gym-01` 开始，写完后 `learn check gym-01`。", ""]
         return "\n".join(lines)

@@ -137,3 +137,23 @@ def expect_raises(exc_type: type[BaseException], fn, *args, call: str, match: st
     else:
         _fail(call, f"raises {exc_type.__name__}", f"returned {_short(value)}", hint)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def run_async(scenario, *, limit: float, hint: str):
+    """``asyncio.run(scenario)``, failing with a teaching message if it has not finished after ``limit`` seconds.
+
+    The scenario is cancelled (and given half a second to clean up) before the failure is raised,
+    so a learner's coroutine that never returns cannot hang the grading run.
+    """
+    import asyncio
+
+    async def guarded():
+        task = asyncio.ensure_future(scenario)
+        done, _ = await asyncio.wait({task}, timeout=limit)
+        if not done:
+            task.cancel()
+            await asyncio.wait({task}, timeout=0.5)
+            raise AssertionError(f"the scenario did not finish within {limit} s\n  hint: {hint}")
+        return task.result()
+
+    return asyncio.run(guarded())

@@ -14,7 +14,7 @@ import asyncio
 
 import pytest
 
-from curriculum.grading.testing import expect_equal, expect_raises, expect_true
+from curriculum.grading.testing import expect_equal, expect_raises, expect_true, run_async
 
 pytestmark = pytest.mark.exercise("core-11")
 
@@ -22,19 +22,12 @@ LIMIT = 2.0  # seconds; every scenario below needs well under 0.2 s
 
 
 def run(scenario):
-    """``asyncio.run(scenario)``, failing with a teaching message if it does not finish within LIMIT seconds."""
-
-    async def guarded():
-        task = asyncio.ensure_future(scenario)
-        done, _ = await asyncio.wait({task}, timeout=LIMIT)
-        if not done:
-            task.cancel()
-            await asyncio.wait({task}, timeout=0.5)
-            raise AssertionError(f"the scenario did not finish within {LIMIT} s\n  hint: something awaits a task that never "
-                                 "finishes, or swallows a CancelledError and keeps going")
-        return task.result()
-
-    return asyncio.run(guarded())
+    """Run ``scenario`` to completion, failing with a teaching message after LIMIT seconds."""
+    return run_async(
+        scenario,
+        limit=LIMIT,
+        hint="something awaits a task that never finishes, or swallows a CancelledError and keeps going",
+    )
 
 
 async def after(ticks, value):

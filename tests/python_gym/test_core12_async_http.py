@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from curriculum.grading.testing import expect_equal, expect_raises, expect_true
+from curriculum.grading.testing import expect_equal, expect_raises, expect_true, run_async
 
 pytestmark = pytest.mark.exercise("core-12")
 
@@ -33,19 +33,12 @@ BIG = bytes(range(256)) * 800  # 204 800 bytes
 
 
 def run(scenario):
-    """``asyncio.run(scenario)``, failing with a teaching message if it runs past LIMIT seconds."""
-
-    async def guarded():
-        task = asyncio.ensure_future(scenario)
-        done, _ = await asyncio.wait({task}, timeout=LIMIT)
-        if not done:
-            task.cancel()
-            await asyncio.wait({task}, timeout=0.5)
-            raise AssertionError(f"the scenario did not finish within {LIMIT} s\n  hint: the client is probably waiting for "
-                                 "bytes that never come: read exactly Content-Length bytes, or until EOF when there is none")
-        return task.result()
-
-    return asyncio.run(guarded())
+    """Run ``scenario`` to completion, failing with a teaching message after LIMIT seconds."""
+    return run_async(
+        scenario,
+        limit=LIMIT,
+        hint="the client is probably waiting for bytes that never come: read exactly Content-Length bytes, or until EOF when there is none",
+    )
 
 
 # ---------------------------------------------------------------- the test server

@@ -1,7 +1,6 @@
 """The progress store: statuses, hints, streaks, concurrent writers, a corrupt file."""
 
 import multiprocessing
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
