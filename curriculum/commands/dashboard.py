@@ -18,7 +18,7 @@ def run(args, ws: Workspace) -> int:
     cat = ws.catalogue
     statuses = ws.statuses()
     table = Table(title="Your progress", title_justify="left", show_edge=False, pad_edge=False)
-    table.add_column("track")
+    table.add_column("track", no_wrap=True)
     table.add_column("progress", width=32)
     table.add_column("passed", justify="right")
     table.add_column("failing", justify="right")
@@ -26,7 +26,7 @@ def run(args, ws: Workspace) -> int:
         ids = [ex.id for ex in cat.exercises if ex.track == track.id]
         done = sum(statuses[i] == "passed" for i in ids)
         failing = sum(statuses[i] == "failing" for i in ids)
-        label = track.title
+        label = track.title_zh or track.title
         if not ids:
             table.add_row(label, "[muted]coming soon[/]", "-", "-")
             continue
