@@ -14,6 +14,8 @@ import torch
 
 from curriculum.grading.testing import device_params, expect_close, expect_equal, expect_raises, expect_true
 
+from oracles import complex_rope
+
 pytestmark = pytest.mark.exercise("cs336-07")
 
 DEVICES = device_params()
@@ -21,15 +23,6 @@ THETA = 10000.0
 # the tables may be kept in float32, so float64 input is only float32-accurate
 TOL = {torch.float64: 1e-6, torch.float32: 1e-5}
 
-
-def complex_rope(x: torch.Tensor, positions: torch.Tensor, theta: float) -> torch.Tensor:
-    """The oracle: x (..., seq, d) rotated pairwise, via complex multiplication, in float64."""
-    d = x.shape[-1]
-    freqs = theta ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)  # (d/2,): theta^(-2k/d)
-    angles = positions.to(torch.float64).unsqueeze(-1) * freqs.to(x.device)  # (..., seq, d/2)
-    z = torch.view_as_complex(x.to(torch.float64).reshape(*x.shape[:-1], d // 2, 2).contiguous())
-    rotated = z * torch.polar(torch.ones_like(angles), angles)
-    return torch.view_as_real(rotated).flatten(-2).to(x.dtype)
 
 
 # (x shape, positions, max_seq_len, d_k) — positions broadcast against x.shape[:-1]
