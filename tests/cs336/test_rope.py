@@ -1,6 +1,6 @@
 """Grading cs336-07: RotaryPositionalEmbedding.
 
-Oracle: RoPE written with complex numbers in this file — the pair
+Oracle: RoPE written with complex numbers in tests/cs336/oracles.py — the pair
 ``(x[2k], x[2k+1])`` is the complex number ``x[2k] + i x[2k+1]``, and rotating
 it by ``angle`` is multiplying by ``exp(i angle)`` (``torch.polar``), all in
 float64. Properties: rotations preserve the norm, position 0 is the
