@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 
@@ -21,3 +23,18 @@ def fake_devices(monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
 
     return configure
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Run each torch test on one thread: tiny models are fastest that way, and a busy 2-core
+    machine's thread pool can make them 50x slower. Suites that never import torch pay nothing:
+    the fixture only acts when torch is already loaded. The previous setting is restored."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
