@@ -167,15 +167,22 @@ class TestTimeout(BaseException):
 
 
 def _timeout_seconds(item: pytest.Item) -> float:
-    """The item's limit: --learn-timeout (or the ini default); tests marked slow get at least SLOW_TIMEOUT."""
+    """The item's limit: --learn-timeout (or the ini default); tests marked slow get at least SLOW_TIMEOUT,
+    tests marked distributed at least DISTRIBUTED_TIMEOUT."""
     value = item.config.getoption("--learn-timeout")
     limit = float(item.config.getini("learn_timeout")) if value is None else value
     if limit > 0 and item.get_closest_marker("slow") is not None:
         limit = max(limit, SLOW_TIMEOUT)
+    if limit > 0 and item.get_closest_marker("distributed") is not None:
+        limit = max(limit, DISTRIBUTED_TIMEOUT)
     return limit
 
 
 SLOW_TIMEOUT = 120.0  # a slow test trains a model: give a slower laptop room before calling it a hang
+# A distributed test starts processes (each imports torch, seconds on a slow laptop) and its launcher has its
+# own deadline (``run_ranks``'s timeout plus a start-up margin, 80 s by default), which should fire first:
+# it names the rank that hung.
+DISTRIBUTED_TIMEOUT = 90.0
 
 
 @contextlib.contextmanager
