@@ -1,10 +1,13 @@
-"""Workloads and probes shared by the data-parallel grading suites (sys-08, sys-09).
+"""Workloads and probes shared by the data-parallel grading suites (sys-08 to sys-11).
 
 Built from torch built-ins and the course's reference modules only, so a DDP
 test never fails because of another exercise:
 
 - ``TiedNet``: a tiny token model with a TIED weight (the embedding is also the
   output layer), a FROZEN linear layer, an UNUSED parameter and a buffer;
+- ``TiedToyLM``: the bucketed-DDP and sharded-optimizer workload (a tied
+  embedding/output weight, a frozen layer, a per-channel scale) whose
+  parameter sizes the sys-10 bucket tests count by hand;
 - ``make_model(kind, seed)``: ``"tied"`` (TiedNet, float32) or ``"lm"`` (a small
   reference ``TransformerLM``, float32);
 - ``global_batch(kind)``, ``token_loss``, ``make_optimizer``;
@@ -53,6 +56,28 @@ class TiedNet(nn.Module):
         h = torch.tanh(self.hidden(h))
         h = h + self.frozen(h)
         return self.head(h)  # (batch, seq, VOCAB)
+
+
+class TiedToyLM(nn.Module):
+    """Embedding tied to the output layer, a frozen layer, a per-channel scale.
+
+    Trainable parameters in ``parameters()`` order (float32 bytes):
+    emb.weight (16, 8) 512, hidden.weight (8, 8) 256, hidden.bias 32, scale 32;
+    frozen.weight (8, 8) does not require grad. emb.weight is used twice.
+    """
+
+    def __init__(self, vocab: int = 16, d_model: int = 8) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(vocab, d_model)
+        self.hidden = nn.Linear(d_model, d_model)
+        self.frozen = nn.Linear(d_model, d_model, bias=False)
+        self.frozen.weight.requires_grad_(False)
+        self.scale = nn.Parameter(torch.ones(d_model))
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        h = self.emb(tokens)  # (B, T, d)
+        h = torch.tanh(self.hidden(h)) + self.frozen(h)
+        return (h * self.scale) @ self.emb.weight.T  # (B, T, vocab), tied output layer
 
 
 def make_model(kind: str, seed: int) -> nn.Module:

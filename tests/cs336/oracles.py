@@ -6,6 +6,8 @@ RMSNorm is ``nn.RMSNorm``, attention is ``F.scaled_dot_product_attention``.
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -60,3 +62,58 @@ def lm(token_ids, p, num_layers, num_heads, theta):
         prefix = f"layers.{i}."
         x = block(x, {n[len(prefix):]: t for n, t in p.items() if n.startswith(prefix)}, num_heads, theta)
     return F.linear(rms_norm(x, p["ln_final.weight"]), p["lm_head.weight"])
+
+
+def attention_with_lse(q, k, v, is_causal):
+    """Materialised attention in the inputs' dtype: ``(o, lse)`` with lse = logsumexp of the scaled scores.
+
+    q (..., n_q, d), k and v (..., n_k, d); causal means query i sees keys j <= i. The oracle of the
+    FlashAttention-2 suites (call it on float64 copies for a reference to a few ulps of float32).
+    """
+    s = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., n_q, n_k)
+    if is_causal:
+        keep = torch.ones(s.shape[-2:], dtype=torch.bool, device=s.device).tril()
+        s = s.masked_fill(~keep, float("-inf"))
+    return torch.softmax(s, dim=-1) @ v, torch.logsumexp(s, dim=-1)
+
+
+# Shapes the FlashAttention-2 suites try: (leading dims, n_queries, n_keys, d, q_tile, k_tile, is_causal).
+# Sizes that are not multiples of the tiles, q_tile != k_tile, one query, a sequence shorter than a tile.
+FLASH_CASES = [
+    ((2,), 100, 100, 16, 32, 32, False),
+    ((2,), 100, 100, 16, 32, 32, True),
+    ((1,), 70, 45, 64, 16, 64, False),
+    ((2,), 64, 64, 64, 64, 64, True),
+    ((3,), 37, 37, 16, 16, 32, True),
+    ((2,), 37, 37, 16, 32, 16, True),
+    ((1,), 1, 50, 16, 16, 16, False),
+    ((2,), 5, 5, 16, 64, 64, True),
+    ((2, 3), 20, 20, 16, 16, 16, True),
+]
+
+
+def flash_case_id(case) -> str:
+    lead, n_q, n_k, d, qt, kt, causal = case
+    return f"{'x'.join(map(str, lead))}-q{n_q}-k{n_k}-d{d}-t{qt}x{kt}-{'causal' if causal else 'full'}"
+
+
+def op_output_shapes(fn, *args, **kwargs) -> list[tuple[str, tuple[int, ...]]]:
+    """Call ``fn`` and return ``(op, shape)`` for every tensor any aten op produced meanwhile.
+
+    A ``TorchDispatchMode`` sees every op, so this proves what a function never allocates
+    (an (n, n) score matrix) and how much work it does (tiles skipped under a causal mask).
+    """
+    from torch.utils._python_dispatch import TorchDispatchMode
+    from torch.utils._pytree import tree_flatten
+
+    shapes: list[tuple[str, tuple[int, ...]]] = []
+
+    class Recorder(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            out = func(*args, **(kwargs or {}))
+            shapes.extend((str(func), tuple(t.shape)) for t in tree_flatten(out)[0] if isinstance(t, torch.Tensor))
+            return out
+
+    with Recorder():
+        fn(*args, **kwargs)
+    return shapes

@@ -15,8 +15,8 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from torch.utils._python_dispatch import TorchDispatchMode
-from torch.utils._pytree import tree_flatten
+
+from oracles import FLASH_CASES, attention_with_lse, flash_case_id, op_output_shapes
 
 from curriculum.grading.testing import device_params, expect_close, expect_equal, expect_raises, expect_true
 
@@ -30,12 +30,7 @@ LSE_TOL = 2e-5
 
 def naive_attention(q, k, v, is_causal):
     """Materialised attention in float64: (o, lse)."""
-    q, k, v = (t.double() for t in (q, k, v))
-    s = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., n_q, n_k)
-    if is_causal:
-        keep = torch.ones(s.shape[-2:], dtype=torch.bool, device=s.device).tril()
-        s = s.masked_fill(~keep, float("-inf"))
-    return torch.softmax(s, dim=-1) @ v, torch.logsumexp(s, dim=-1)
+    return attention_with_lse(q.double(), k.double(), v.double(), is_causal)
 
 
 def make_qkv(lead, n_q, n_k, d, *, seed, dtype=torch.float32, device="cpu", scale=1.0):
@@ -51,27 +46,8 @@ def forbid_builtins(monkeypatch):
         monkeypatch.setattr(owner, name, forbidden)
 
 
-# (leading dims, n_queries, n_keys, d, q_tile, k_tile, is_causal)
-CASES = [
-    ((2,), 100, 100, 16, 32, 32, False),
-    ((2,), 100, 100, 16, 32, 32, True),
-    ((1,), 70, 45, 64, 16, 64, False),
-    ((2,), 64, 64, 64, 64, 64, True),
-    ((3,), 37, 37, 16, 16, 32, True),
-    ((2,), 37, 37, 16, 32, 16, True),
-    ((1,), 1, 50, 16, 16, 16, False),
-    ((2,), 5, 5, 16, 64, 64, True),
-    ((2, 3), 20, 20, 16, 16, 16, True),
-]
-
-
-def case_id(case):
-    lead, n_q, n_k, d, qt, kt, causal = case
-    return f"{'x'.join(map(str, lead))}-q{n_q}-k{n_k}-d{d}-t{qt}x{kt}-{'causal' if causal else 'full'}"
-
-
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
+@pytest.mark.parametrize("case", FLASH_CASES, ids=[flash_case_id(c) for c in FLASH_CASES])
 def test_forward_matches_naive_attention_and_sdpa(ex, monkeypatch, device, case):
     lead, n_q, n_k, d, q_tile, k_tile, causal = case
     q, k, v = make_qkv(lead, n_q, n_k, d, seed=4, device=device)
@@ -134,33 +110,11 @@ def test_causal_needs_as_many_queries_as_keys(ex, device):
                   hint="the causal convention here is query i sees keys j <= i, which needs n_queries == n_keys")
 
 
-class OutputSizes(TorchDispatchMode):
-    """Records the number of elements of every tensor any op produces."""
-
-    def __init__(self):
-        super().__init__()
-        self.sizes: list[tuple[str, tuple[int, ...]]] = []
-
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        out = func(*args, **(kwargs or {}))
-        for t in tree_flatten(out)[0]:
-            if isinstance(t, torch.Tensor):
-                self.sizes.append((str(func), tuple(t.shape)))
-        return out
-
-
-def record_sizes(fn, *args, **kwargs):
-    mode = OutputSizes()
-    with mode:
-        fn(*args, **kwargs)
-    return mode.sizes
-
-
 @pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
 def test_never_allocates_the_score_matrix(ex, causal):
     n, d, tile = 256, 16, 32
     q, k, v = make_qkv((1,), n, n, d, seed=8)
-    sizes = record_sizes(ex.flash_forward, q, k, v, causal, q_tile=tile, k_tile=tile)
+    sizes = op_output_shapes(ex.flash_forward, q, k, v, causal, q_tile=tile, k_tile=tile)
     limit = n * n // 4  # the full matrix has n*n elements; a tile has tile*tile = n*n/64, q has n*d = n*n/16
     op, shape = max(sizes, key=lambda item: math.prod(item[1]))
     expect_true(math.prod(shape) <= limit,
@@ -173,7 +127,7 @@ def test_never_allocates_the_score_matrix(ex, causal):
 def test_causal_skips_the_tiles_above_the_diagonal(ex):
     n, d, tile = 256, 16, 32
     q, k, v = make_qkv((1,), n, n, d, seed=9)
-    work = {c: sum(math.prod(shape) for _, shape in record_sizes(ex.flash_forward, q, k, v, c, q_tile=tile, k_tile=tile))
+    work = {c: sum(math.prod(shape) for _, shape in op_output_shapes(ex.flash_forward, q, k, v, c, q_tile=tile, k_tile=tile))
             for c in (False, True)}
     ratio = work[True] / work[False]
     # 8 x 8 tiles: causal needs 36 of the 64 blocks (0.56) plus masks on the 8 diagonal ones.

@@ -16,8 +16,8 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from torch.utils._python_dispatch import TorchDispatchMode
-from torch.utils._pytree import tree_flatten
+
+from oracles import FLASH_CASES, attention_with_lse, flash_case_id, op_output_shapes
 
 from curriculum.grading.testing import device_params, expect_close, expect_equal, expect_raises, expect_true
 
@@ -27,19 +27,10 @@ DEVICES = device_params()
 GRAD_TOL = 5e-5  # float32 accumulation vs float64 autograd, inputs ~ N(0, 1)
 
 
-def naive_attention(q, k, v, is_causal):
-    """Materialised attention, in the inputs' dtype: (o, lse)."""
-    s = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., n_q, n_k)
-    if is_causal:
-        keep = torch.ones(s.shape[-2:], dtype=torch.bool, device=s.device).tril()
-        s = s.masked_fill(~keep, float("-inf"))
-    return torch.softmax(s, dim=-1) @ v, torch.logsumexp(s, dim=-1)
-
-
 def oracle(q, k, v, grad_o, is_causal):
     """(o, lse, dq, dk, dv) in float64 by autograd through the naive attention."""
     q64, k64, v64 = (t.detach().double().requires_grad_(True) for t in (q, k, v))
-    o, lse = naive_attention(q64, k64, v64, is_causal)
+    o, lse = attention_with_lse(q64, k64, v64, is_causal)
     dq, dk, dv = torch.autograd.grad(o, (q64, k64, v64), grad_o.double())
     return o.detach(), lse.detach(), dq, dk, dv
 
@@ -53,26 +44,8 @@ def make_inputs(lead, n_q, n_k, d, *, seed, dtype=torch.float32, device="cpu"):
 HINT = ("P = exp(S - lse) with S scaled by 1/sqrt(d); D = rowsum(dO * O); dS = P * (dP - D); "
         "dQ and dK carry the 1/sqrt(d) factor too")
 
-# (leading dims, n_queries, n_keys, d, q_tile, k_tile, is_causal)
-CASES = [
-    ((2,), 100, 100, 16, 32, 32, False),
-    ((2,), 100, 100, 16, 32, 32, True),
-    ((1,), 70, 45, 64, 16, 64, False),
-    ((2,), 64, 64, 64, 64, 64, True),
-    ((3,), 37, 37, 16, 16, 32, True),
-    ((2,), 37, 37, 16, 32, 16, True),
-    ((1,), 1, 50, 16, 16, 16, False),
-    ((2, 3), 20, 20, 16, 16, 16, True),
-]
-
-
-def case_id(case):
-    lead, n_q, n_k, d, qt, kt, causal = case
-    return f"{'x'.join(map(str, lead))}-q{n_q}-k{n_k}-d{d}-t{qt}x{kt}-{'causal' if causal else 'full'}"
-
-
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
+@pytest.mark.parametrize("case", FLASH_CASES, ids=[flash_case_id(c) for c in FLASH_CASES])
 def test_flash_backward_matches_autograd_of_naive_attention(ex, device, case):
     lead, n_q, n_k, d, q_tile, k_tile, causal = case
     q, k, v, grad_o = make_inputs(lead, n_q, n_k, d, seed=5, device=device)
@@ -147,29 +120,11 @@ def test_causal_needs_as_many_queries_as_keys(ex, device):
                   hint="query i sees keys j <= i only makes sense with n_queries == n_keys")
 
 
-class OutputSizes(TorchDispatchMode):
-    """Records the shape of every tensor any op produces."""
-
-    def __init__(self):
-        super().__init__()
-        self.shapes: list[tuple[str, tuple[int, ...]]] = []
-
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        out = func(*args, **(kwargs or {}))
-        for t in tree_flatten(out)[0]:
-            if isinstance(t, torch.Tensor):
-                self.shapes.append((str(func), tuple(t.shape)))
-        return out
-
-
 def backward_shapes(ex, n, d, tile, causal, seed):
     q, k, v, grad_o = make_inputs((1,), n, n, d, seed=seed)
     o, lse, *_ = oracle(q, k, v, grad_o, causal)
     o, lse = o.float(), lse.float()
-    mode = OutputSizes()
-    with mode:
-        ex.flash_backward(q, k, v, o, grad_o, lse, causal, q_tile=tile, k_tile=tile)
-    return mode.shapes
+    return op_output_shapes(ex.flash_backward, q, k, v, o, grad_o, lse, causal, q_tile=tile, k_tile=tile)
 
 
 @pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])

@@ -23,6 +23,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
+from ddp_workloads import TiedToyLM
+
 from curriculum.grading.testing import expect_close, expect_equal, expect_raises, expect_true
 
 pytestmark = [pytest.mark.exercise("sys-10"), pytest.mark.distributed]
@@ -83,28 +85,6 @@ def test_assign_buckets_rejects_nonpositive_size(ex):
 
 
 # ---------------------------------------------------------------- the workload
-
-
-class TiedToyLM(nn.Module):
-    """Embedding tied to the output layer, a frozen layer, a per-channel scale.
-
-    Trainable parameters in ``parameters()`` order (float32 bytes):
-    emb.weight (16, 8) 512, hidden.weight (8, 8) 256, hidden.bias 32, scale 32;
-    frozen.weight (8, 8) does not require grad. emb.weight is used twice.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.emb = nn.Embedding(VOCAB, D_MODEL)
-        self.hidden = nn.Linear(D_MODEL, D_MODEL)
-        self.frozen = nn.Linear(D_MODEL, D_MODEL, bias=False)
-        self.frozen.weight.requires_grad_(False)
-        self.scale = nn.Parameter(torch.ones(D_MODEL))
-
-    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        h = self.emb(tokens)  # (B, T, d)
-        h = torch.tanh(self.hidden(h)) + self.frozen(h)
-        return (h * self.scale) @ self.emb.weight.T  # (B, T, vocab), tied output layer
 
 
 TRAINABLE = {"emb.weight": 128, "hidden.weight": 64, "hidden.bias": 8, "scale": 8}

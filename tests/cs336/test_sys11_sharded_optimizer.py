@@ -16,6 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ddp_workloads import TiedToyLM
+
 from curriculum.grading.testing import expect_close, expect_equal, expect_true
 
 pytestmark = [pytest.mark.exercise("sys-11"), pytest.mark.distributed]
@@ -28,23 +30,6 @@ OPTIMIZERS = {
     "AdamW": (torch.optim.AdamW, {"lr": 1e-2, "weight_decay": 0.1}),
     "SGD-momentum": (torch.optim.SGD, {"lr": 0.1, "momentum": 0.9}),
 }
-
-
-class TiedToyLM(nn.Module):
-    """Embedding tied to the output layer, a frozen layer, a per-channel scale (see test_sys10)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.emb = nn.Embedding(VOCAB, D_MODEL)
-        self.hidden = nn.Linear(D_MODEL, D_MODEL)
-        self.frozen = nn.Linear(D_MODEL, D_MODEL, bias=False)
-        self.frozen.weight.requires_grad_(False)
-        self.scale = nn.Parameter(torch.ones(D_MODEL))
-
-    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        h = self.emb(tokens)
-        h = torch.tanh(self.hidden(h)) + self.frozen(h)
-        return (h * self.scale) @ self.emb.weight.T  # tied output layer
 
 
 def param_groups(model: TiedToyLM) -> list[dict]:
