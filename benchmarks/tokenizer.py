@@ -18,7 +18,8 @@ Both must give the same ids on the timed text (checked, through the tokens'
 bytes, before anything is timed).
 
 The text: ``utils.corpus.docstring_corpus("train")`` (English prose from the
-docstrings of installed packages; built on first use), or with ``--corpus
+docstrings of installed packages; built on first use; ``--quick`` uses the small
+corpus of a few standard-library packages), or with ``--corpus
 synthetic`` deterministic English-like text made here (Zipf-distributed
 pseudo-words, sentences, numbers, contractions, paragraphs), which needs
 nothing on disk. The timed slices come after the training bytes where the
@@ -55,7 +56,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import random
 import tempfile
 import threading
@@ -124,12 +124,24 @@ def english_like_text(n_bytes: int, *, seed: int = 0) -> str:
 
 
 def load_text(corpus: str, n_bytes: int) -> str:
-    """At least ``n_bytes`` of text (repeated if the corpus is shorter): ``corpus`` is "docstrings" or "synthetic"."""
+    """At least ``n_bytes`` of text (repeated if the corpus is shorter).
+
+    ``corpus``: "docstrings" (the full docstring corpus), "docstrings-quick" (the small one of
+    ``benchmarks.bpe.quick_sources``, built in a second or two) or "synthetic".
+    """
     if corpus == "synthetic":
         return english_like_text(n_bytes)
     from utils.corpus import docstring_corpus
 
-    text = Path(docstring_corpus("train", max_bytes=n_bytes, progress=False)).read_text(encoding="utf-8")
+    options: dict = {}
+    if corpus == "docstrings-quick":
+        from benchmarks.bpe import quick_sources
+        from utils.datasets import data_dir
+
+        options = {"folder": data_dir() / "docstrings-quick", "sources": quick_sources()}
+    elif corpus != "docstrings":
+        raise ValueError(f"corpus must be docstrings, docstrings-quick or synthetic, got {corpus!r}")
+    text = Path(docstring_corpus("train", max_bytes=n_bytes, progress=False, **options)).read_text(encoding="utf-8")
     if not text:
         raise RuntimeError("the docstring corpus is empty; use --corpus synthetic")
     return text * (n_bytes // max(1, len(text.encode("utf-8"))) + 1) if len(text.encode("utf-8")) < n_bytes else text
@@ -393,8 +405,10 @@ def main(argv: list[str] | None = None) -> int:
                         f"--quick: {' '.join(map(str, QUICK['stream_sizes']))})")
     parser.add_argument("--whole-cap", type=harness.size_arg, default=None,
                         help=f"largest file also encoded whole (default {FULL['whole_cap']}; --quick: {QUICK['whole_cap']})")
-    parser.add_argument("--corpus", choices=("docstrings", "synthetic"), default="docstrings",
-                        help="utils.corpus docstrings (built on first use) or generated English-like text")
+    parser.add_argument("--corpus", choices=("docstrings", "docstrings-quick", "synthetic"), default=None,
+                        help="utils.corpus docstrings (built on first use, about a minute), the small corpus of a "
+                             "few standard-library packages, or generated English-like text "
+                             "(default docstrings; --quick: docstrings-quick)")
     parser.add_argument("--trainer", choices=("hf", "course"), default="hf",
                         help="train the merges with HF tokenizers or with cs336.solutions.bpe.train_bpe")
     args = parser.parse_args(argv)
@@ -410,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         train_bytes=args.train_bytes or preset["train_bytes"],
         stream_sizes=args.stream_sizes or preset["stream_sizes"],
         whole_cap=args.whole_cap or preset["whole_cap"],
-        corpus=args.corpus,
+        corpus=args.corpus or ("docstrings-quick" if args.quick else "docstrings"),
         trainer=args.trainer,
         progress=not args.no_progress,
         console=console,

@@ -57,9 +57,9 @@ TITLE = "Training the reference Transformer LM on the docstring corpus (CPU)"
 EOT = "<|endoftext|>"
 PROMPTS = ("Return the", "This function", "The number of", "If the input")
 FULL = {
-    "corpus_bytes": 4_000_000, "valid_bytes": 400_000, "vocab_size": 2048, "context_length": 128, "d_model": 128,
-    "num_layers": 4, "num_heads": 4, "d_ff": 384, "batch_size": 16, "max_iters": 500, "warmup_iters": 50,
-    "lr_max": 3e-3, "lr_min": 3e-4, "eval_interval": 50, "eval_iters": 8, "threads": 2, "new_tokens": 48,
+    "corpus_bytes": 8_000_000, "valid_bytes": 400_000, "vocab_size": 2048, "context_length": 128, "d_model": 128,
+    "num_layers": 4, "num_heads": 4, "d_ff": 384, "batch_size": 16, "max_iters": 1200, "warmup_iters": 60,
+    "lr_max": 3e-3, "lr_min": 3e-4, "eval_interval": 100, "eval_iters": 8, "threads": 2, "new_tokens": 48,
 }
 QUICK = {
     "corpus_bytes": 40_000, "valid_bytes": 8_000, "vocab_size": 320, "context_length": 32, "d_model": 32,
