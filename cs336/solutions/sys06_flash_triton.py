@@ -74,6 +74,13 @@ def backend_problem(device: torch.device | str) -> str | None:
     if mode == "unavailable":
         return "triton is not installed (it ships for Linux; on macOS run this exercise on a Linux machine)"
     if mode == "interpreter":
+        if isinstance(tl.max, triton.runtime.JITFunction):
+            # triton was imported before TRITON_INTERPRET was set (torch's FlopCounterMode, for one, imports
+            # it): its own library functions (tl.max, tl.sum, ...) were compiled-mode, and an interpreted
+            # kernel cannot call them.
+            return ("triton was imported before TRITON_INTERPRET=1 was set, so its library functions (tl.max, ...) "
+                    "cannot run in the interpreter: set TRITON_INTERPRET=1 in the environment (or before anything "
+                    "imports triton, e.g. torch.utils.flop_counter) and start Python again")
         return None  # the interpreter runs CPU and CUDA tensors alike (it copies through the host)
     if device.type != "cuda":
         return (

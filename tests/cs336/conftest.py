@@ -1,4 +1,10 @@
-"""Fixtures for the cs336 grading suites.
+"""Fixtures for the cs336 grading suites, and the Triton interpreter switch.
+
+Without CUDA, Triton kernels (sys-06) run only under ``TRITON_INTERPRET=1``,
+which must be set before anything imports triton: torch imports it on its
+own for some tools (``torch.utils.flop_counter``, used by the sys-01 suite),
+and a run of several suites would otherwise import it first in compiled mode.
+This file is loaded before any cs336 test module, so it sets the flag here.
 
 ``ranks`` runs a worker function on several local processes (gloo on CPU) with
 the exercise's module from the tree being graded; see
@@ -7,7 +13,13 @@ the exercise's module from the tree being graded; see
 
 from __future__ import annotations
 
+import os
+
 import pytest
+import torch
+
+if not torch.cuda.is_available():
+    os.environ.setdefault("TRITON_INTERPRET", "1")
 
 from curriculum.grading.distributed import run_ranks
 from curriculum.grading.plugin import NotWrittenYet, selected_impl
