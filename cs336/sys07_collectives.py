@@ -21,13 +21,14 @@ Run the demo on 2 processes: torchrun --nproc_per_node=2 -m cs336.sys07_collecti
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from typing import Callable
 
 import torch
 import torch.distributed as dist
+
+from utils.distributed import init_from_torchrun, run_main
 
 OPS = ("sum", "mean")
 
@@ -189,20 +190,13 @@ def time_collective(
 
 def main() -> None:
     """Run under torchrun: check every collective against torch.distributed's, then time all-reduce."""
-    use_cuda = torch.cuda.is_available() and os.environ.get("BACKEND", "nccl") == "nccl"
-    backend = "nccl" if use_cuda else "gloo"
-    local_rank = int(os.environ.get("LOCAL_RANK", 0))
-    if use_cuda:
-        torch.cuda.set_device(local_rank)
-    device = torch.device(f"cuda:{local_rank}" if use_cuda else "cpu")
-    dist.init_process_group(backend)
-    rank, world_size = dist.get_rank(), dist.get_world_size()
+    rank, world_size, device = init_from_torchrun()
     try:
         x = torch.arange(6, dtype=torch.float32, device=device) + 100 * rank
         mine, theirs = x.clone(), x.clone()
         all_reduce(mine)
         dist.all_reduce(theirs)
-        print(f"[rank {rank}/{world_size} {backend}] all_reduce {mine.tolist()} matches dist.all_reduce: "
+        print(f"[rank {rank}/{world_size} {dist.get_backend()}] all_reduce {mine.tolist()} matches dist.all_reduce: "
               f"{torch.equal(mine, theirs)}", flush=True)
         print(f"[rank {rank}] all_gather {[t.tolist() for t in all_gather(x[:2])]}", flush=True)
         sizes = [1 << k for k in range(10, 23, 3)]  # 1 KiB .. 4 MiB
@@ -218,4 +212,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -23,7 +23,6 @@ Run the demo on 2 processes: torchrun --nproc_per_node=2 -m cs336.sys09_ddp_over
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import torch
@@ -32,6 +31,7 @@ from torch import nn
 
 from cs336.cross_entropy import cross_entropy
 from cs336.transformer_lm import TransformerLM
+from utils.distributed import init_from_torchrun, run_main
 
 
 class DDPOverlap(nn.Module):
@@ -83,13 +83,7 @@ class DDPOverlap(nn.Module):
 
 def main() -> None:
     """Run under torchrun: a few overlapped-DDP steps of a small TransformerLM on seeded random tokens."""
-    use_cuda = torch.cuda.is_available() and os.environ.get("BACKEND", "nccl") == "nccl"
-    local_rank = int(os.environ.get("LOCAL_RANK", 0))
-    if use_cuda:
-        torch.cuda.set_device(local_rank)
-    device = torch.device(f"cuda:{local_rank}" if use_cuda else "cpu")
-    dist.init_process_group("nccl" if use_cuda else "gloo")
-    rank, world_size = dist.get_rank(), dist.get_world_size()
+    rank, world_size, device = init_from_torchrun()
     try:
         torch.manual_seed(rank)  # different on purpose: DDPOverlap broadcasts rank 0's weights
         model = DDPOverlap(TransformerLM(vocab_size=256, context_length=32, d_model=64, num_layers=2, num_heads=4,
@@ -111,4 +105,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -28,7 +28,6 @@ Run it on two CPU processes (gloo):
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,6 +36,7 @@ import torch.distributed as dist
 from torch import nn
 
 from cs336.transformer_lm import TransformerLM
+from utils.distributed import init_from_torchrun, run_main
 
 
 class ShardedOptimizer(torch.optim.Optimizer):
@@ -98,12 +98,7 @@ class ShardedOptimizer(torch.optim.Optimizer):
 
 def main() -> None:
     """A few steps of a small TransformerLM with a sharded AdamW under ``torchrun``; prints state sizes."""
-    use_cuda = torch.cuda.is_available() and os.environ.get("DIST_BACKEND", "nccl") == "nccl"
-    dist.init_process_group("nccl" if use_cuda else "gloo")
-    rank, world = dist.get_rank(), dist.get_world_size()
-    device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}") if use_cuda else torch.device("cpu")
-    if use_cuda:
-        torch.cuda.set_device(device)
+    rank, world, device = init_from_torchrun()
     torch.manual_seed(0)  # the same initial weights on every rank
     model = TransformerLM(vocab_size=256, context_length=32, d_model=64, num_layers=2, num_heads=4, d_ff=128,
                           rope_theta=10000.0, device=device)
@@ -128,4 +123,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

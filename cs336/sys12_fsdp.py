@@ -31,7 +31,6 @@ Run it on two CPU processes (gloo):
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -45,6 +44,7 @@ from torch.distributed.fsdp import fully_shard
 from torch.distributed.tensor import DTensor
 
 from cs336.transformer_lm import TransformerLM
+from utils.distributed import init_from_torchrun, run_main
 
 
 def apply_fsdp(model: TransformerLM) -> TransformerLM:
@@ -118,12 +118,7 @@ def full_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
 
 def main() -> None:
     """Shard a small TransformerLM, train a few steps, save and reload a checkpoint under ``torchrun``."""
-    use_cuda = torch.cuda.is_available() and os.environ.get("DIST_BACKEND", "nccl") == "nccl"
-    dist.init_process_group("nccl" if use_cuda else "gloo")
-    rank, world = dist.get_rank(), dist.get_world_size()
-    device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}") if use_cuda else torch.device("cpu")
-    if use_cuda:
-        torch.cuda.set_device(device)
+    rank, world, device = init_from_torchrun()
     torch.manual_seed(0)  # FSDP2 does not broadcast: every rank must start from the same weights
     model = apply_fsdp(TransformerLM(vocab_size=256, context_length=32, d_model=64, num_layers=2, num_heads=4,
                                      d_ff=128, rope_theta=10000.0, device=device))
@@ -156,4 +151,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

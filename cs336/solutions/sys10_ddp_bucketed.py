@@ -26,13 +26,13 @@ Run it on two CPU processes (gloo):
 
 from __future__ import annotations
 
-import os
 
 import torch
 import torch.distributed as dist
 from torch import nn
 
 from cs336.solutions.transformer_lm import TransformerLM
+from utils.distributed import init_from_torchrun, run_main
 
 
 def assign_buckets(param_sizes_bytes: list[int], bucket_size_bytes: float) -> list[list[int]]:
@@ -181,12 +181,7 @@ class DDPBucketed(nn.Module):
 
 def main() -> None:
     """A few training steps of a small TransformerLM under ``torchrun``; prints each rank's loss."""
-    use_cuda = torch.cuda.is_available() and os.environ.get("DIST_BACKEND", "nccl") == "nccl"
-    dist.init_process_group("nccl" if use_cuda else "gloo")
-    rank, world = dist.get_rank(), dist.get_world_size()
-    device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}") if use_cuda else torch.device("cpu")
-    if use_cuda:
-        torch.cuda.set_device(device)
+    rank, world, device = init_from_torchrun()
     torch.manual_seed(rank)  # different initial weights on purpose: __init__ must broadcast rank 0's
     lm = TransformerLM(vocab_size=256, context_length=32, d_model=64, num_layers=2, num_heads=4, d_ff=128,
                        rope_theta=10000.0, device=device)
@@ -206,4 +201,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)
