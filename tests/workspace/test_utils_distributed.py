@@ -47,6 +47,7 @@ def test_unknown_backend_and_nccl_without_cuda(monkeypatch):
 def test_two_processes_under_torchrun_all_reduce(tmp_path):
     script = tmp_path / "job.py"
     script.write_text(textwrap.dedent("""
+        import pathlib, sys
         import torch, torch.distributed as dist
         from utils.distributed import init_from_torchrun, run_main
 
@@ -54,14 +55,16 @@ def test_two_processes_under_torchrun_all_reduce(tmp_path):
             rank, world, device = init_from_torchrun()
             x = torch.tensor([float(rank + 1)], device=device)
             dist.all_reduce(x)
-            print(f"rank {rank}/{world} {device.type} {dist.get_backend()} sum={x.item():g}", flush=True)
+            # one file per rank: two processes printing to one pipe can interleave their lines
+            out = pathlib.Path(sys.argv[1]) / f"rank{rank}.txt"
+            out.write_text(f"rank {rank}/{world} {device.type} {dist.get_backend()} sum={x.item():g}")
             dist.destroy_process_group()
 
         run_main(main)
     """))
-    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", str(script)]
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", str(script), str(tmp_path)]
     out = subprocess.run(torchrun, capture_output=True, text=True, timeout=120,
                          env={**__import__("os").environ, "LEARN_DIST_BACKEND": "gloo", "OMP_NUM_THREADS": "1"})
     assert out.returncode == 0, out.stderr[-2000:]
-    lines = sorted(line for line in out.stdout.splitlines() if line.startswith("rank "))
+    lines = [(tmp_path / f"rank{r}.txt").read_text() for r in range(2)]
     assert lines == ["rank 0/2 cpu gloo sum=3", "rank 1/2 cpu gloo sum=3"]
