@@ -90,16 +90,21 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
-@pytest.fixture
-def ex(request: pytest.FixtureRequest):
-    """The module under grading for this test module's exercise, from the selected tree."""
+def marked_exercise(request: pytest.FixtureRequest) -> str:
+    """The id in the test's ``pytest.mark.exercise`` marker; fails the test clearly when there is none."""
     marker = request.node.get_closest_marker("exercise")
     if marker is None or not marker.args:
         pytest.fail(
             "this test module has no exercise marker: add pytestmark = pytest.mark.exercise('<id>')",
             pytrace=False,
         )
-    exercise_id = marker.args[0]
+    return marker.args[0]
+
+
+@pytest.fixture
+def ex(request: pytest.FixtureRequest):
+    """The module under grading for this test module's exercise, from the selected tree."""
+    exercise_id = marked_exercise(request)
     try:
         exercise = load().exercise(exercise_id)
     except UnknownIdError as err:

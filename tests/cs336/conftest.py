@@ -22,7 +22,7 @@ if not torch.cuda.is_available():
     os.environ.setdefault("TRITON_INTERPRET", "1")
 
 from curriculum.grading.distributed import run_ranks
-from curriculum.grading.plugin import NotWrittenYet, selected_impl
+from curriculum.grading.plugin import NotWrittenYet, marked_exercise, selected_impl
 
 
 @pytest.fixture
@@ -34,13 +34,7 @@ def ranks(request: pytest.FixtureRequest):
     ordered by rank. ``fn`` must be a top-level function (the test module's own
     functions work). An unwritten stub fails the test as "not written yet".
     """
-    marker = request.node.get_closest_marker("exercise")
-    if marker is None or not marker.args:
-        pytest.fail(
-            "this test module has no exercise marker: add pytestmark = pytest.mark.exercise('<id>')",
-            pytrace=False,
-        )
-    exercise_id = marker.args[0]
+    exercise_id = marked_exercise(request)
     impl = selected_impl(request.config)
 
     def run(fn, *args, world_size: int = 2, timeout: float = 60):
@@ -63,7 +57,7 @@ def ranks_once(ranks, request: pytest.FixtureRequest):
     costs seconds). The key is (exercise, tree, fn, repr(args), world_size); a
     run that raised raises the same error in every test that asks for it.
     """
-    exercise_id = request.node.get_closest_marker("exercise").args[0]
+    exercise_id = marked_exercise(request)
     impl = selected_impl(request.config)
 
     def run(fn, *args, world_size: int = 2, timeout: float = 60):
